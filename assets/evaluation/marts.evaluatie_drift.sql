@@ -1,0 +1,30 @@
+-- marts.evaluatie_drift: prevalence of each indicator (objects that score on it) against the
+-- previous month. A jump above the factor is flagged: usually a source change, not a real one.
+WITH per_object AS (
+    SELECT maand, unnest(indicatoren) AS indicator
+    FROM marts.address_scores
+    WHERE maand IN ($maand, $vorige_maand) AND indicatoren IS NOT NULL
+),
+telling AS (
+    SELECT maand, indicator, count(*) AS objecten FROM per_object GROUP BY ALL
+),
+vorige_bekend AS (
+    SELECT count(*) > 0 AS bekend FROM marts.address_scores WHERE maand = $vorige_maand
+),
+indicatoren AS (
+    SELECT DISTINCT indicator FROM indicator_drempels
+)
+SELECT $maand AS maand, i.indicator,
+       coalesce(n.objecten, 0) AS objecten,
+       CASE WHEN (SELECT bekend FROM vorige_bekend) THEN coalesce(v.objecten, 0) END AS objecten_vorige_maand,
+       greatest(coalesce(n.objecten, 0), coalesce(v.objecten, 0))
+           / nullif(least(coalesce(n.objecten, 0), coalesce(v.objecten, 0)), 0) AS factor,
+       coalesce((SELECT bekend FROM vorige_bekend)
+                AND greatest(coalesce(n.objecten, 0), coalesce(v.objecten, 0)) >= $drift_minimum
+                AND (least(coalesce(n.objecten, 0), coalesce(v.objecten, 0)) = 0
+                     OR greatest(coalesce(n.objecten, 0), coalesce(v.objecten, 0))
+                        / least(coalesce(n.objecten, 0), coalesce(v.objecten, 0)) > $drift_factor),
+                false) AS signaal
+FROM indicatoren AS i
+LEFT JOIN telling AS n ON n.indicator = i.indicator AND n.maand = $maand
+LEFT JOIN telling AS v ON v.indicator = i.indicator AND v.maand = $vorige_maand

@@ -1,0 +1,347 @@
+"""Ingest layer: inbox files -> contract check -> raw.* -> staging.* (one month at a time).
+
+Everything happens inside the caller's transaction. Every file of the month is checked against
+its contract before the month is published; one refused file refuses the month (raises
+`MaandGeweigerd`) and the caller rolls back, so the data tables stay exactly as they were.
+Rows that do not match another register are kept aside in staging.quarantaine.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from assets.ingest.buurten import buurten_table, join_buurten, read_buurten
+from assets.warehouse import replace_month, scalar
+from pipelines.settings import Settings
+
+MONTHLY_SOURCES = (
+    "bag_verblijfsobject",
+    "brp_adrestellingen",
+    "rni_inschrijvingen",
+    "kvk_vestigingen",
+    "woz_gebruik",
+    "signalen",
+    "controles",
+)
+REQUIRED_SOURCES = ("bag_verblijfsobject", "brp_adrestellingen", "kvk_vestigingen")
+INBOX_FOLDER = {
+    "bag_verblijfsobject": "bag",
+    "brp_adrestellingen": "brp",
+    "rni_inschrijvingen": "rni",
+    "kvk_vestigingen": "kvk",
+    "woz_gebruik": "woz",
+    "signalen": "signalen",
+    "controles": "signalen",
+    "slachtoffers": "slachtoffers",
+}
+# Sources whose address must be a hoofdadres of the month's BAG (else the row is quarantined).
+REFERENTIAL = ("brp_adrestellingen", "rni_inschrijvingen", "signalen", "controles")
+SBI_VERSIE = "SBI 2008"
+
+
+class MaandGeweigerd(Exception):
+    """A month cannot be published: at least one file was refused or is missing."""
+
+    def __init__(self, maand: str, meldingen: list[str], results: list):
+        self.maand = maand
+        self.meldingen = meldingen
+        self.results = results
+        super().__init__(f"Maand {maand} niet verwerkt:\n" + "\n".join(meldingen))
+
+
+@dataclass
+class BronVerslag:
+    """What one source contributed to a month (for metadata, checks and the report)."""
+
+    bron: str
+    bestand: str | None = None
+    sha256: str | None = None
+    rijen: int = 0
+    geaccepteerd: int = 0
+    quarantaine: int = 0
+    andere_gemeente: int = 0
+    matchpercentage: float | None = None
+    waarschuwingen: list[str] = field(default_factory=list)
+    result: object = None
+
+
+def sbi_prefixes(path: Path) -> pd.DataFrame:
+    """The SBI risk table as (categorie, soort, prefix) rows; ranges become their divisions."""
+    rows = []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row.get("actief", "J").strip().upper() != "J":
+                continue
+            prefix = row["sbi2008_prefix"].strip()
+            if "-" in prefix:
+                low, high = (int(p) for p in prefix.split("-"))
+                prefixes = [f"{d:02d}" for d in range(low, high + 1)]
+            else:
+                prefixes = [prefix.replace(".", "")]
+            rows += [{"categorie": row["categorie"], "soort": row["soort"], "prefix": p} for p in prefixes]
+    return pd.DataFrame(rows, columns=["categorie", "soort", "prefix"])
+
+
+def month_files(settings: Settings, maand: str) -> dict:
+    """The inbox file of each monthly source for `maand` (latest wins), by source."""
+    from data_contracts import scan_inbox
+
+    return {f.source: f for f in scan_inbox(settings.inbox) if f.maand == maand and f.source in MONTHLY_SOURCES}
+
+
+def _write_raw(con, source: str, frame: pd.DataFrame, maand: str, bestand: str) -> None:
+    data = frame.copy()
+    if source != "rni_inschrijvingen":  # RNI carries its own `maand` column (checked by the contract)
+        data["maand"] = maand
+    data["bestand"] = bestand
+    con.register("_raw_frame", data)
+    try:
+        con.execute(f"CREATE TABLE IF NOT EXISTS raw.{source} AS SELECT * FROM _raw_frame LIMIT 0")
+        con.execute(f"DELETE FROM raw.{source} WHERE maand = $maand", {"maand": maand})
+        con.execute(f"INSERT INTO raw.{source} BY NAME SELECT * FROM _raw_frame")
+    finally:
+        con.unregister("_raw_frame")
+
+
+def _write_quarantine(con, source: str, maand: str, quarantaine: pd.DataFrame | None) -> int:
+    con.execute("DELETE FROM staging.quarantaine WHERE maand = $maand AND bron = $bron", {"maand": maand, "bron": source})
+    if quarantaine is None or quarantaine.empty:
+        return 0
+    rows = quarantaine.assign(maand=maand, bron=source)
+    rows = rows[["maand", "bron", "bestand", "rij", "kolom", "waarde", "reden"]].astype(
+        {"waarde": "string", "kolom": "string", "reden": "string", "bestand": "string"}
+    )
+    con.register("_q", rows)
+    try:
+        con.execute("INSERT INTO staging.quarantaine BY NAME SELECT * FROM _q")
+    finally:
+        con.unregister("_q")
+    return len(rows)
+
+
+def _validate(path: Path, source: str, settings: Settings, **context):
+    from data_contracts import validate_file  # lazy: pulls in great-expectations
+
+    return validate_file(path, source, gemeente=settings.gemeentecode, **context)
+
+
+def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict) -> dict[str, BronVerslag]:
+    """Validate and load every monthly source of `params['maand']` (inside a transaction)."""
+    maand = params["maand"]
+    files = month_files(settings, maand)
+    missing = [s for s in REQUIRED_SOURCES if s not in files]
+    if missing:
+        meldingen = [
+            f"Voor {maand} ontbreekt het bestand van {s}: verwacht "
+            f"inbox/{INBOX_FOLDER[s]}/{s}_{maand}.csv. Zet het bestand in de inbox en draai de maand opnieuw."
+            for s in missing
+        ]
+        raise MaandGeweigerd(maand, meldingen, [])
+
+    verslag: dict[str, BronVerslag] = {}
+
+    # BAG first: every other register is checked against it.
+    bag = _validate(files["bag_verblijfsobject"].path, "bag_verblijfsobject", settings)
+    if bag.geweigerd:
+        raise MaandGeweigerd(maand, bag.meldingen(), [bag])
+    frame = bag.frame
+    in_gemeente = (
+        pd.Series(True, index=frame.index)
+        if settings.gemeentecode == "*"
+        else frame["bronhouder_identificatie"].astype(str) == settings.gemeentecode
+    )
+    buurten = read_buurten(str(settings.buurten_path))
+    bag_buurt = pd.DataFrame(
+        {
+            "identificatie": frame.loc[in_gemeente, "identificatie"].values,
+            "buurtcode": join_buurten(frame.loc[in_gemeente, "x"].values, frame.loc[in_gemeente, "y"].values, buurten),
+        }
+    )
+    _write_raw(con, "bag_verblijfsobject", frame, maand, files["bag_verblijfsobject"].path.name)
+    con.register("bag_buurt", bag_buurt)
+    try:
+        n_bag = replace_month(con, "staging.bag_verblijfsobject", {**params, "gemeente": settings.gemeentecode})
+    finally:
+        con.unregister("bag_buurt")
+    verslag["bag_verblijfsobject"] = BronVerslag(
+        bron="bag_verblijfsobject",
+        bestand=files["bag_verblijfsobject"].path.name,
+        sha256=files["bag_verblijfsobject"].sha256,
+        rijen=len(frame),
+        geaccepteerd=n_bag,
+        andere_gemeente=int((~in_gemeente).sum()),
+        waarschuwingen=list(bag.waarschuwingen),
+        result=bag,
+    )
+
+    hoofdadressen = con.execute(
+        "SELECT nummeraanduiding_hoofdadres_identificatie AS nummeraanduiding_id, is_woning "
+        "FROM staging.bag_verblijfsobject WHERE maand = $maand",
+        {"maand": maand},
+    ).df()
+    vorige = con.execute(
+        "SELECT sum(ingeschrevenen) AS ingeschrevenen, count(*) AS rijen FROM staging.brp_adrestellingen "
+        "WHERE maand = $vorige_maand",
+        {"vorige_maand": params["vorige_maand"]},
+    ).fetchall()[0]
+    vorige_brp = {"ingeschrevenen": int(vorige[0]), "rijen": int(vorige[1])} if vorige[1] else None
+
+    # Check every other file before writing any of them.
+    results = {}
+    for source in MONTHLY_SOURCES[1:]:
+        if source not in files:
+            continue
+        context = {}
+        if source in REFERENTIAL:
+            context["bag_hoofdadressen"] = hoofdadressen
+        if source == "brp_adrestellingen":
+            context["vorige"] = vorige_brp
+        results[source] = _validate(files[source].path, source, settings, **context)
+    refused = [r for r in results.values() if r.geweigerd]
+    if refused:
+        raise MaandGeweigerd(maand, [m for r in refused for m in r.meldingen()], refused + [bag] + [r for r in results.values() if not r.geweigerd])
+    _write_quarantine(con, "bag_verblijfsobject", maand, bag.quarantaine)
+
+    sbi = sbi_prefixes(settings.sbi_risico_path)
+    for source, result in results.items():
+        inbox_file = files[source]
+        _write_raw(con, source, result.frame, maand, inbox_file.path.name)
+        n_quarantine = _write_quarantine(con, source, maand, result.quarantaine)
+        entry = BronVerslag(
+            bron=source,
+            bestand=inbox_file.path.name,
+            sha256=inbox_file.sha256,
+            rijen=len(result.frame) + n_quarantine,
+            quarantaine=n_quarantine,
+            waarschuwingen=list(result.waarschuwingen),
+            result=result,
+        )
+        if source == "kvk_vestigingen":
+            entry.geaccepteerd, unmatched, entry.matchpercentage = _load_kvk(con, params, sbi)
+            entry.quarantaine += unmatched
+        else:
+            entry.geaccepteerd = replace_month(con, f"staging.{source}", params)
+        verslag[source] = entry
+    _record_sources(con, maand, verslag)
+    return verslag
+
+
+def _load_kvk(con, params: dict, sbi: pd.DataFrame) -> tuple[int, int, float | None]:
+    """Match establishments to BAG objects; matched rows to staging, the rest to quarantine."""
+    from assets.warehouse import bind, sql_file
+
+    sql = sql_file("staging.kvk_vestigingen").read_text(encoding="utf-8")
+    con.register("sbi_risico", sbi)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE kvk_gematcht AS {sql}",
+            bind(sql, {**params, "sbi_versie": SBI_VERSIE}),
+        )
+    finally:
+        con.unregister("sbi_risico")
+    maand = params["maand"]
+    con.execute("DELETE FROM staging.kvk_vestigingen WHERE maand = $maand", {"maand": maand})
+    con.execute(
+        "INSERT INTO staging.kvk_vestigingen BY NAME "
+        "SELECT * EXCLUDE (bestand, rij) FROM kvk_gematcht WHERE bag_verblijfsobject_id IS NOT NULL"
+    )
+    con.execute(
+        """
+        INSERT INTO staging.quarantaine BY NAME
+        SELECT maand, 'kvk_vestigingen' AS bron, bestand, rij,
+               CASE WHEN nullif(trim(verblijfsobject_id), '') IS NOT NULL THEN 'verblijfsobject_id'
+                    ELSE 'postcode, huisnummer, huisletter, huisnummer_toevoeging' END AS kolom,
+               coalesce(nullif(trim(verblijfsobject_id), ''),
+                        concat_ws(' ', postcode, huisnummer::VARCHAR, huisletter, huisnummer_toevoeging)) AS waarde,
+               'Vestiging ' || vestigingsnummer || ': adres niet gevonden in de BAG van deze maand '
+                 || '(ook niet na normaliseren van postcode, huisletter en toevoeging)' AS reden
+        FROM kvk_gematcht WHERE bag_verblijfsobject_id IS NULL
+        """
+    )
+    matched, unmatched, address_rows, address_matched = con.execute(
+        """
+        SELECT count(*) FILTER (WHERE bag_verblijfsobject_id IS NOT NULL),
+               count(*) FILTER (WHERE bag_verblijfsobject_id IS NULL),
+               count(*) FILTER (WHERE nullif(trim(verblijfsobject_id), '') IS NULL),
+               count(*) FILTER (WHERE nullif(trim(verblijfsobject_id), '') IS NULL AND matchwijze = 'adres')
+        FROM kvk_gematcht
+        """
+    ).fetchall()[0]
+    con.execute("DROP TABLE kvk_gematcht")
+    rate = round(100.0 * address_matched / address_rows, 2) if address_rows else None
+    return int(matched), int(unmatched), rate
+
+
+def _record_sources(con, maand: str, verslag: dict[str, BronVerslag]) -> None:
+    con.execute("DELETE FROM audit.bronnen_maand WHERE maand = $maand", {"maand": maand})
+    rows = pd.DataFrame(
+        [
+            {
+                "maand": maand,
+                "bron": v.bron,
+                "bestand": v.bestand,
+                "sha256": v.sha256,
+                "rijen": v.rijen,
+                "geaccepteerd": v.geaccepteerd,
+                "quarantaine": v.quarantaine,
+                "andere_gemeente": v.andere_gemeente,
+                "matchpercentage": v.matchpercentage,
+                "waarschuwingen": json.dumps(v.waarschuwingen, ensure_ascii=False),
+            }
+            for v in verslag.values()
+        ]
+    )
+    con.register("_bronnen", rows)
+    try:
+        con.execute("INSERT INTO audit.bronnen_maand BY NAME SELECT * FROM _bronnen")
+    finally:
+        con.unregister("_bronnen")
+
+
+def log_validations(con, results: list, maand: str | None, run_id: str | None) -> None:
+    """Append one row per checked file to audit.validatielog (own transaction or caller's)."""
+    import datetime as dt
+
+    rows = []
+    for r in results:
+        if r is None:
+            continue
+        rows.append(
+            {
+                "tijdstip": dt.datetime.now(),
+                "bron": r.source,
+                "maand": r.maand or maand,
+                "bestand": str(getattr(r, "bestand", "") or ""),
+                "sha256": getattr(r, "sha256", None),
+                "uitkomst": "geweigerd" if r.geweigerd else "geaccepteerd",
+                "rijen": 0 if r.frame is None else len(r.frame),
+                "quarantaine": 0 if r.quarantaine is None else len(r.quarantaine),
+                "waarschuwingen": json.dumps(list(r.waarschuwingen), ensure_ascii=False),
+                "bevindingen": json.dumps(r.meldingen(), ensure_ascii=False),
+                "run_id": run_id,
+            }
+        )
+    if not rows:
+        return
+    con.register("_log", pd.DataFrame(rows))
+    try:
+        con.execute("INSERT INTO audit.validatielog BY NAME SELECT * FROM _log")
+    finally:
+        con.unregister("_log")
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
+    """Replace staging.cbs_buurten from the configured buurten file."""
+    table = buurten_table(settings.buurten_path)
+    con.register("_buurten", table)
+    try:
+        con.execute("DELETE FROM staging.cbs_buurten")
+        con.execute("INSERT INTO staging.cbs_buurten BY NAME SELECT * FROM _buurten")
+    finally:
+        con.unregister("_buurten")
+    return len(table)

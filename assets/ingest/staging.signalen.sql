@@ -1,0 +1,15 @@
+-- staging.signalen: signals of one month's file, linked to the BAG object of the address.
+SELECT
+    r.maand,
+    r.signaal_id,
+    r.datum,
+    r.nummeraanduiding_id,
+    r.bron,
+    r.soort,
+    r.geverifieerd,
+    v.identificatie AS verblijfsobject_id
+FROM raw.signalen AS r
+LEFT JOIN staging.bag_verblijfsobject AS v
+    ON v.maand = r.maand
+   AND v.nummeraanduiding_hoofdadres_identificatie = r.nummeraanduiding_id
+WHERE r.maand = $maand

@@ -1,0 +1,295 @@
+-- The warehouse's tables. raw.* is created from the validated frames on first load;
+-- staging.* and marts.* have fixed columns so other tools can rely on them.
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS staging;
+CREATE SCHEMA IF NOT EXISTS marts;
+CREATE SCHEMA IF NOT EXISTS audit;
+
+CREATE TABLE IF NOT EXISTS staging.bag_verblijfsobject (
+    maand VARCHAR NOT NULL,
+    identificatie VARCHAR NOT NULL,
+    nummeraanduiding_hoofdadres_identificatie VARCHAR NOT NULL,
+    openbare_ruimte_naam VARCHAR,
+    woonplaats_naam VARCHAR,
+    huisnummer INTEGER,
+    huisletter VARCHAR,
+    toevoeging VARCHAR,
+    postcode VARCHAR,
+    gebruiksdoel VARCHAR,
+    oppervlakte INTEGER,
+    status VARCHAR,
+    pand_identificatie VARCHAR,
+    bouwjaar INTEGER,
+    bronhouder_identificatie VARCHAR,
+    x DOUBLE,
+    y DOUBLE,
+    buurtcode VARCHAR,
+    heeft_woonfunctie BOOLEAN,
+    is_woning BOOLEAN,
+    oppervlakte_plausibel BOOLEAN,
+    PRIMARY KEY (maand, identificatie)
+);
+
+CREATE TABLE IF NOT EXISTS staging.brp_adrestellingen (
+    maand VARCHAR NOT NULL,
+    nummeraanduiding_id VARCHAR NOT NULL,
+    peildatum DATE,
+    ingeschrevenen INTEGER,
+    briefadressen INTEGER,
+    inschrijvingen INTEGER,
+    uitschrijvingen INTEGER,
+    vertrokken_onbekend INTEGER,
+    verblijfsobject_id VARCHAR,
+    PRIMARY KEY (maand, nummeraanduiding_id)
+);
+
+CREATE TABLE IF NOT EXISTS staging.rni_inschrijvingen (
+    maand VARCHAR NOT NULL,
+    rij INTEGER NOT NULL,
+    nummeraanduiding_id VARCHAR,
+    inschrijvingen INTEGER,
+    verblijfsobject_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS staging.kvk_vestigingen (
+    maand VARCHAR NOT NULL,
+    vestigingsnummer VARCHAR NOT NULL,
+    kvk_nummer VARCHAR,
+    sbi_code VARCHAR,
+    sbi_codes_neven VARCHAR,
+    straatnaam VARCHAR,
+    huisnummer INTEGER,
+    huisletter VARCHAR,
+    huisnummer_toevoeging VARCHAR,
+    postcode VARCHAR,
+    plaats VARCHAR,
+    verblijfsobject_id VARCHAR,          -- as delivered (may be empty)
+    werkzame_personen INTEGER,
+    datum_aanvang DATE,
+    datum_einde DATE,
+    ind_hoofdvestiging VARCHAR,
+    bag_verblijfsobject_id VARCHAR,      -- the matched BAG object
+    matchwijze VARCHAR,                  -- 'verblijfsobject_id' or 'adres'
+    actief BOOLEAN,                      -- active on the peildatum
+    sbi_versie VARCHAR,
+    risicocategorie VARCHAR,             -- from the hoofdactiviteit
+    risicosoort VARCHAR,                 -- risicosector / uitzendbureau / arbeidsbemiddeling
+    neven_risicocategorieen VARCHAR,     -- categories of risk-sector nevenactiviteiten, '|'-separated
+    PRIMARY KEY (maand, vestigingsnummer)
+);
+
+CREATE TABLE IF NOT EXISTS staging.woz_gebruik (
+    maand VARCHAR NOT NULL,
+    verblijfsobject_id VARCHAR NOT NULL,
+    gebruik VARCHAR,
+    PRIMARY KEY (maand, verblijfsobject_id)
+);
+
+CREATE TABLE IF NOT EXISTS staging.signalen (
+    maand VARCHAR NOT NULL,
+    signaal_id VARCHAR NOT NULL,
+    datum DATE,
+    nummeraanduiding_id VARCHAR,
+    bron VARCHAR,
+    soort VARCHAR,
+    geverifieerd VARCHAR,
+    verblijfsobject_id VARCHAR,
+    PRIMARY KEY (maand, signaal_id)
+);
+
+CREATE TABLE IF NOT EXISTS staging.controles (
+    maand VARCHAR NOT NULL,
+    controle_id VARCHAR NOT NULL,
+    datum DATE,
+    nummeraanduiding_id VARCHAR,
+    aanleiding VARCHAR,
+    uitkomst VARCHAR,
+    verblijfsobject_id VARCHAR,
+    PRIMARY KEY (maand, controle_id)
+);
+
+CREATE TABLE IF NOT EXISTS staging.slachtoffers (
+    bron VARCHAR NOT NULL,
+    regio VARCHAR NOT NULL,
+    jaar INTEGER NOT NULL,
+    uitbuitingsvorm VARCHAR NOT NULL,
+    aantal INTEGER NOT NULL,
+    PRIMARY KEY (bron, regio, jaar, uitbuitingsvorm)
+);
+
+CREATE TABLE IF NOT EXISTS staging.cbs_buurten (
+    buurtcode VARCHAR PRIMARY KEY,
+    buurtnaam VARCHAR,
+    gemeentecode VARCHAR,
+    geometrie_wkt VARCHAR
+);
+
+-- Rows kept aside: they do not match another register. Never silently dropped.
+CREATE TABLE IF NOT EXISTS staging.quarantaine (
+    maand VARCHAR NOT NULL,
+    bron VARCHAR NOT NULL,
+    bestand VARCHAR,
+    rij INTEGER,
+    kolom VARCHAR,
+    waarde VARCHAR,
+    reden VARCHAR
+);
+
+-- One row per inbox file checked against its contract, accepted or refused.
+CREATE TABLE IF NOT EXISTS audit.validatielog (
+    tijdstip TIMESTAMP NOT NULL,
+    bron VARCHAR NOT NULL,
+    maand VARCHAR,
+    bestand VARCHAR,
+    sha256 VARCHAR,
+    uitkomst VARCHAR NOT NULL,           -- geaccepteerd / geweigerd
+    rijen INTEGER,
+    quarantaine INTEGER,
+    waarschuwingen VARCHAR,
+    bevindingen VARCHAR,
+    run_id VARCHAR
+);
+
+-- Source figures per month that the report's data-quality section reads.
+CREATE TABLE IF NOT EXISTS audit.bronnen_maand (
+    maand VARCHAR NOT NULL,
+    bron VARCHAR NOT NULL,
+    bestand VARCHAR,
+    sha256 VARCHAR,
+    rijen INTEGER,
+    geaccepteerd INTEGER,
+    quarantaine INTEGER,
+    andere_gemeente INTEGER,
+    matchpercentage DOUBLE,
+    waarschuwingen VARCHAR,
+    PRIMARY KEY (maand, bron)
+);
+
+CREATE TABLE IF NOT EXISTS marts.vacancy (
+    maand VARCHAR NOT NULL,
+    verblijfsobject_id VARCHAR NOT NULL,
+    buurtcode VARCHAR,
+    is_woning BOOLEAN,
+    ingeschrevenen INTEGER,
+    vestigingen_actief INTEGER,
+    woz_gebruik VARCHAR,                 -- NULL when no WOZ file is available
+    woz_meegenomen BOOLEAN,              -- false: computed BAG-BRP-HR only
+    leegstand BOOLEAN NOT NULL,
+    leegstand_maanden INTEGER NOT NULL,
+    PRIMARY KEY (maand, verblijfsobject_id)
+);
+
+CREATE TABLE IF NOT EXISTS marts.vacancy_buurt (
+    maand VARCHAR NOT NULL,
+    buurtcode VARCHAR NOT NULL,
+    buurtnaam VARCHAR,
+    woningen INTEGER,
+    leegstaand INTEGER,
+    leegstand_pct DOUBLE,
+    verschil_vorige_maand INTEGER,       -- NULL when the previous month is not in the warehouse
+    woz_meegenomen BOOLEAN,
+    PRIMARY KEY (maand, buurtcode)
+);
+
+CREATE TABLE IF NOT EXISTS marts.address_features (
+    maand VARCHAR NOT NULL,
+    verblijfsobject_id VARCHAR NOT NULL,
+    nummeraanduiding_id VARCHAR,
+    buurtcode VARCHAR,
+    gebruiksdoel VARCHAR,
+    heeft_woonfunctie BOOLEAN,
+    is_woning BOOLEAN,
+    oppervlakte INTEGER,
+    oppervlakte_plausibel BOOLEAN,
+    ingeschrevenen INTEGER,
+    briefadressen INTEGER,
+    m2_per_ingeschrevene DOUBLE,
+    bewoning_zonder_woonfunctie INTEGER,
+    mutaties_12m INTEGER,
+    mutatiegraad_12m DOUBLE,
+    vertrokken_onbekend_24m INTEGER,
+    vestigingen_actief INTEGER,
+    vestigingen_op_woning INTEGER,
+    risicosector_vestigingen INTEGER,
+    risicosector_op_woning INTEGER,
+    risicocategorieen VARCHAR,
+    neven_risicosector_vestigingen INTEGER,
+    uitzend_vestigingen INTEGER,
+    uitzend_op_woning INTEGER,
+    rni_inschrijvingen_12m INTEGER,
+    geverifieerde_signalen_12m INTEGER,
+    laatste_controle_datum DATE,
+    laatste_controle_uitkomst VARCHAR,
+    leegstand BOOLEAN,
+    leegstand_maanden INTEGER,
+    PRIMARY KEY (maand, verblijfsobject_id)
+);
+
+CREATE TABLE IF NOT EXISTS marts.address_scores (
+    maand VARCHAR NOT NULL,
+    verblijfsobject_id VARCHAR NOT NULL,
+    buurtcode VARCHAR,
+    score INTEGER NOT NULL,
+    rang INTEGER NOT NULL,
+    punten_per_indicator MAP(VARCHAR, INTEGER),
+    indicatoren VARCHAR[],
+    redenen VARCHAR,                    -- at most four reasons, '; '-separated, plain Dutch
+    PRIMARY KEY (maand, verblijfsobject_id)
+);
+
+CREATE TABLE IF NOT EXISTS marts.control_list (
+    maand VARCHAR NOT NULL,
+    verblijfsobject_id VARCHAR NOT NULL,
+    rang INTEGER NOT NULL,
+    score INTEGER NOT NULL,
+    aanleiding VARCHAR NOT NULL,         -- risicolijst / steekproef
+    redenen VARCHAR,
+    buurtcode VARCHAR,
+    adres VARCHAR,
+    postcode VARCHAR,
+    steekproef_seed INTEGER,
+    PRIMARY KEY (maand, verblijfsobject_id)
+);
+
+-- Wilson score interval (95 %) for x successes out of n.
+CREATE OR REPLACE MACRO wilson_laag(x, n) AS CASE WHEN n > 0 THEN
+    ((x / n) + 1.9208 / n - 1.96 * sqrt((x / n) * (1 - x / n) / n + 0.9604 / (n * n))) / (1 + 3.8416 / n) END;
+CREATE OR REPLACE MACRO wilson_hoog(x, n) AS CASE WHEN n > 0 THEN
+    ((x / n) + 1.9208 / n + 1.96 * sqrt((x / n) * (1 - x / n) / n + 0.9604 / (n * n))) / (1 + 3.8416 / n) END;
+-- A control found something when the outcome is a finding (not 'geen bijzonderheden'/'geen toegang').
+CREATE OR REPLACE MACRO is_treffer(uitkomst) AS uitkomst IN ('overbewoning', 'signalen uitbuiting', 'andere overtreding');
+
+-- Evaluation tables: each month holds the figures as known at that month's peildatum.
+CREATE TABLE IF NOT EXISTS marts.evaluatie_aanleiding (
+    maand VARCHAR NOT NULL, aanleiding VARCHAR NOT NULL,
+    controles INTEGER, gecontroleerd INTEGER, treffers INTEGER,
+    trefkans DOUBLE, ci_laag DOUBLE, ci_hoog DOUBLE,
+    PRIMARY KEY (maand, aanleiding)
+);
+CREATE TABLE IF NOT EXISTS marts.evaluatie_indicator (
+    maand VARCHAR NOT NULL, indicator VARCHAR NOT NULL,
+    gecontroleerd INTEGER, treffers INTEGER, trefkans DOUBLE, ci_laag DOUBLE, ci_hoog DOUBLE,
+    PRIMARY KEY (maand, indicator)
+);
+CREATE TABLE IF NOT EXISTS marts.evaluatie_scoreklasse (
+    maand VARCHAR NOT NULL, scoreklasse VARCHAR NOT NULL, ondergrens INTEGER,
+    gecontroleerd INTEGER, treffers INTEGER, trefkans DOUBLE, ci_laag DOUBLE, ci_hoog DOUBLE,
+    PRIMARY KEY (maand, scoreklasse)
+);
+CREATE TABLE IF NOT EXISTS marts.evaluatie_precisie (
+    maand VARCHAR NOT NULL, lijst_maand VARCHAR NOT NULL, k INTEGER,
+    gecontroleerd INTEGER, treffers INTEGER, precisie DOUBLE,
+    PRIMARY KEY (maand, lijst_maand)
+);
+CREATE TABLE IF NOT EXISTS marts.evaluatie_buurt (
+    maand VARCHAR NOT NULL, buurtcode VARCHAR NOT NULL, buurtnaam VARCHAR,
+    objecten INTEGER, aandeel_objecten DOUBLE, selecties INTEGER, aandeel_selecties DOUBLE,
+    selectie_ratio DOUBLE, gecontroleerd INTEGER, treffers INTEGER, trefkans DOUBLE,
+    signaal BOOLEAN,
+    PRIMARY KEY (maand, buurtcode)
+);
+CREATE TABLE IF NOT EXISTS marts.evaluatie_drift (
+    maand VARCHAR NOT NULL, indicator VARCHAR NOT NULL,
+    objecten INTEGER, objecten_vorige_maand INTEGER, factor DOUBLE, signaal BOOLEAN,
+    PRIMARY KEY (maand, indicator)
+);
