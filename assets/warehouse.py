@@ -84,3 +84,30 @@ def month_params(maand: str, **extra) -> dict:
         "begin_24m": months_back(23),
         **extra,
     }
+
+
+class connect:
+    """A DuckDB connection from the Dagster resource that always closes, even on errors.
+
+    DuckDBResource.get_connection() has no try/finally (see FACTS.md): after an exception the
+    file lock could outlive the step. The schema is ensured on every connection, and the
+    warehouse file is kept readable by its owner only.
+    """
+
+    def __init__(self, resource):
+        self._context = resource.get_connection()
+
+    def __enter__(self) -> duckdb.DuckDBPyConnection:
+        self.con = self._context.__enter__()
+        ensure_schema(self.con)
+        database = Path(self.con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0] or "")
+        if database.is_file():
+            database.chmod(0o600)
+        return self.con
+
+    def __exit__(self, *exc):
+        try:
+            self.con.close()
+        finally:
+            self._context.__exit__(*exc)
+        return False

@@ -5,7 +5,6 @@ its contract before the month is published; one refused file refuses the month (
 `MaandGeweigerd`) and the caller rolls back, so the data tables stay exactly as they were.
 Rows that do not match another register are kept aside in staging.quarantaine.
 """
-from __future__ import annotations
 
 import csv
 import json
@@ -345,3 +344,123 @@ def load_reference(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     finally:
         con.unregister("_buurten")
     return len(table)
+
+
+# --- Dagster: the tables this layer produces ---------------------------------------------
+import dagster as dg  # noqa: E402
+from dagster_duckdb import DuckDBResource  # noqa: E402
+
+from pipelines.resources import Instellingen  # noqa: E402
+
+OWNERS = ["team:aov-informatie"]
+CONTRACT_CHECK = "contract"
+BESCHRIJVING = {
+    "bag_verblijfsobject": "BAG-verblijfsobjecten van de gemeente voor de maand, met buurt (ruimtelijke koppeling) en CBS-woningdefinitie.",
+    "brp_adrestellingen": "BRP-aantallen per adres (geen persoonsgegevens), gekoppeld aan het BAG-object van het hoofdadres.",
+    "rni_inschrijvingen": "RNI-inschrijvingen van de maand, met verblijfsadres waar bekend.",
+    "kvk_vestigingen": "Vestigingen uit het Handelsregister, gekoppeld aan BAG (id of genormaliseerd adres), actief op de peildatum, met risicocategorie (SBI).",
+    "woz_gebruik": "WOZ-gebruik per object (optioneel; meestal jaarlijks).",
+    "signalen": "Signalen uit het signaleringsoverleg (alleen geverifieerde tellen mee in de score).",
+    "controles": "Uitgevoerde controles en hun uitkomst (voor de evaluatie van de score).",
+}
+
+
+def specs() -> list[dg.AssetSpec]:
+    bag_key = dg.AssetKey(["staging", "bag_verblijfsobject"])
+    out = []
+    for source in MONTHLY_SOURCES:
+        key = dg.AssetKey(["staging", source])
+        out.append(
+            dg.AssetSpec(
+                key,
+                description=BESCHRIJVING[source] + f" Tabel staging.{source}; inbox/{INBOX_FOLDER[source]}/.",
+                group_name="ingest",
+                owners=OWNERS,
+                kinds={"duckdb"},
+                deps=[] if source == "bag_verblijfsobject" else [bag_key],
+            )
+        )
+    out.append(
+        dg.AssetSpec(
+            dg.AssetKey(["staging", "quarantaine"]),
+            description="Rijen die niet aansluiten op een ander register (adres niet in de BAG van de maand, vestiging zonder BAG-object), met bestand, rij, kolom en reden.",
+            group_name="ingest",
+            owners=OWNERS,
+            kinds={"duckdb"},
+            deps=[dg.AssetKey(["staging", s]) for s in MONTHLY_SOURCES],
+        )
+    )
+    return out
+
+
+def check_specs() -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(
+            CONTRACT_CHECK,
+            asset=dg.AssetKey(["staging", source]),
+            description="Het inboxbestand voldoet aan zijn datacontract (data_contracts/). Waarschuwing bij quarantaine of ontbrekend optioneel bestand.",
+        )
+        for source in MONTHLY_SOURCES
+    ]
+
+
+@dg.asset(
+    key=["staging", "cbs_buurten"],
+    group_name="ingest",
+    owners=OWNERS,
+    kinds={"duckdb", "geopandas"},
+    pool="duckdb_writer",
+    description="CBS-buurten van de gemeente (CBS/PDOK, CC BY 4.0): code, naam en geometrie voor kaarten. Referentie, niet per maand.",
+)
+def cbs_buurten(context: dg.AssetExecutionContext, duckdb: DuckDBResource, instellingen: Instellingen) -> dg.MaterializeResult:
+    from assets.warehouse import connect
+
+    settings = instellingen.settings()
+    with connect(duckdb) as con:
+        con.execute("BEGIN TRANSACTION")
+        n = load_reference(con, settings)
+        con.execute("COMMIT")
+        preview = con.execute("SELECT buurtcode, buurtnaam FROM staging.cbs_buurten ORDER BY 1 LIMIT 25").df()
+    return dg.MaterializeResult(
+        metadata={"rijen": n, "bron": str(settings.buurten_path.name), "voorbeeld": dg.MetadataValue.md(preview.to_markdown(index=False))}
+    )
+
+
+@dg.asset(
+    key=["staging", "slachtoffers"],
+    group_name="ingest",
+    owners=OWNERS,
+    kinds={"duckdb"},
+    pool="duckdb_writer",
+    description="Slachtofferaantallen SHOP/CoMensha per jaar en uitbuitingsvorm (lang formaat). Bevat altijd Tabel 1 van het beleid (SHOP, Hollands Midden 2018-2022) plus alle bestanden in inbox/slachtoffers/.",
+)
+def slachtoffers(context: dg.AssetExecutionContext, duckdb: DuckDBResource, instellingen: Instellingen) -> dg.MaterializeResult:
+    from data_contracts import validate_slachtoffers
+
+    from assets.warehouse import connect
+    from pipelines.settings import REFERENCE_DIR
+
+    settings = instellingen.settings()
+    paths = sorted(REFERENCE_DIR.glob("slachtoffers_*.csv")) + sorted((settings.inbox / "slachtoffers").glob("slachtoffers_*.csv"))
+    result = validate_slachtoffers(paths)
+    with connect(duckdb) as con:
+        if result.geweigerd:
+            log_validations(con, [result], None, context.run_id)
+            raise dg.Failure(description="\n".join(result.meldingen()), metadata={"bestanden": [p.name for p in paths]})
+        con.execute("BEGIN TRANSACTION")
+        con.register("_slachtoffers", result.frame[["bron", "regio", "jaar", "uitbuitingsvorm", "aantal"]])
+        con.execute("DELETE FROM staging.slachtoffers")
+        con.execute("INSERT INTO staging.slachtoffers BY NAME SELECT * FROM _slachtoffers")
+        con.unregister("_slachtoffers")
+        log_validations(con, [result], None, context.run_id)
+        con.execute("COMMIT")
+        totals = con.execute(
+            "SELECT bron, regio, jaar, sum(aantal) AS totaal FROM staging.slachtoffers GROUP BY ALL ORDER BY ALL"
+        ).df()
+    return dg.MaterializeResult(
+        metadata={
+            "rijen": len(result.frame),
+            "bestanden": dg.MetadataValue.json([p.name for p in paths]),
+            "totalen_per_jaar": dg.MetadataValue.md(totals.to_markdown(index=False)),
+        }
+    )

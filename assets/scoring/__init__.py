@@ -50,3 +50,81 @@ def build_control_list(con: duckdb.DuckDBPyConnection, params: dict, lijst: dict
 
 
 __all__ = ["build_scores", "build_control_list", "load", "maandnaam"]
+
+
+# --- Dagster ---------------------------------------------------------------------------------
+import dagster as dg  # noqa: E402
+
+OWNERS = ["team:aov-informatie"]
+ADDRESS_SCORES = dg.AssetKey(["marts", "address_scores"])
+CONTROL_LIST = dg.AssetKey(["marts", "control_list"])
+CHECK_OMVANG = "omvang_controlelijst"
+
+
+def specs() -> list[dg.AssetSpec]:
+    return [
+        dg.AssetSpec(
+            ADDRESS_SCORES,
+            description=(
+                "Risicoscore per verblijfsobject: punten per indicator (pipelines/config/indicatoren.yaml), "
+                "totaal, rang en hoogstens vier redenen in gewone taal. Regels, geen model. "
+                "SQL: assets/scoring/marts.address_scores.sql."
+            ),
+            group_name="score",
+            owners=OWNERS,
+            kinds={"duckdb"},
+            deps=[dg.AssetKey(["marts", "address_features"])],
+        ),
+        dg.AssetSpec(
+            CONTROL_LIST,
+            description=(
+                "Voorstel voor het signaleringsoverleg: de top-k adressen (capaciteit) met redenen, plus een "
+                "willekeurige steekproef buiten de top-k als basisniveau. Een voorstel, geen besluit. "
+                "SQL: assets/scoring/marts.control_list.sql."
+            ),
+            group_name="score",
+            owners=OWNERS,
+            kinds={"duckdb"},
+            deps=[ADDRESS_SCORES],
+        ),
+    ]
+
+
+def check_specs() -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(
+            CHECK_OMVANG,
+            asset=CONTROL_LIST,
+            description="De lijst heeft de ingestelde omvang (capaciteit + steekproef) of zoveel adressen als er kandidaten zijn.",
+        )
+    ]
+
+
+def check_results(con: duckdb.DuckDBPyConnection, maand: str, lijst: dict) -> list[dg.AssetCheckResult]:
+    rows = con.execute(
+        """
+        SELECT count(*) FILTER (WHERE aanleiding = 'risicolijst'),
+               count(*) FILTER (WHERE aanleiding = 'steekproef'),
+               (SELECT count(*) FROM marts.address_scores WHERE maand = $maand AND score > 0)
+        FROM marts.control_list WHERE maand = $maand
+        """,
+        {"maand": maand},
+    ).fetchall()[0]
+    risicolijst, steekproef, kandidaten = rows
+    capaciteit = int(lijst.get("capaciteit", 25))
+    verwacht_steekproef = int(lijst.get("steekproef", 5))
+    return [
+        dg.AssetCheckResult(
+            check_name=CHECK_OMVANG,
+            asset_key=CONTROL_LIST,
+            passed=risicolijst == min(capaciteit, kandidaten) and steekproef == verwacht_steekproef,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "risicolijst": risicolijst,
+                "steekproef": steekproef,
+                "capaciteit": capaciteit,
+                "kandidaten_met_score": kandidaten,
+                "steekproef_seed": int(lijst.get("steekproef_seed", 638)),
+            },
+        )
+    ]

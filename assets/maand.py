@@ -1,0 +1,124 @@
+"""The monthly warehouse step: ingest -> vacancy -> features -> scores -> control list -> evaluation.
+
+One Dagster multi-asset, one DuckDB transaction. Each table is its own asset in the UI (with
+row counts, a preview and its checks), but the month is published atomically: a refused file,
+an error or a killed process leaves the warehouse exactly as it was before the run, and a
+finished run leaves the whole month new. Re-running a month replaces its rows (idempotent).
+"""
+
+import json
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets import evaluation, features, ingest, scoring, vacancy
+from assets.warehouse import connect, month_params, scalar
+from pipelines.partitions import maand_partitions
+from pipelines.resources import Instellingen
+
+SPECS = ingest.specs() + vacancy.specs() + features.specs() + scoring.specs() + evaluation.specs()
+CHECKS = ingest.check_specs() + vacancy.check_specs() + scoring.check_specs() + evaluation.check_specs()
+
+
+def _table(key: dg.AssetKey) -> str:
+    return ".".join(key.path)
+
+
+def _preview(con, table: str, maand: str, order: str | None = None):
+    order_by = f"ORDER BY {order}" if order else ""
+    frame = con.execute(f"SELECT * FROM {table} WHERE maand = $maand {order_by} LIMIT 5", {"maand": maand}).df()
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(lambda v: v if isinstance(v, (str, type(None))) else str(v))
+    return dg.MetadataValue.md(frame.to_markdown(index=False))
+
+
+@dg.multi_asset(
+    name="maandverwerking",
+    specs=SPECS,
+    check_specs=CHECKS,
+    partitions_def=maand_partitions,
+    pool="duckdb_writer",
+    can_subset=False,
+)
+def maandverwerking(context: dg.AssetExecutionContext, duckdb: DuckDBResource, instellingen: Instellingen):
+    """Check and load the month's inbox files, then rebuild every mart of the month, atomically."""
+    settings = instellingen.settings()
+    maand = context.partition_key
+    params = month_params(maand)
+    cfg = settings.instellingen
+    indicatoren = scoring.load(settings.indicatoren_path)
+
+    with connect(duckdb) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            verslag = ingest.load_month(con, settings, params)
+            counts = {f"staging.{b}": v.geaccepteerd for b, v in verslag.items()}
+            counts.update(vacancy.build(con, params))
+            counts.update(features.build(con, params))
+            counts["marts.address_scores"] = scoring.build_scores(con, params, indicatoren)
+            counts["marts.control_list"] = scoring.build_control_list(con, params, cfg.get("controlelijst", {}))
+            counts.update(evaluation.build(con, params, cfg.get("evaluatie", {})))
+            counts["staging.quarantaine"] = scalar(
+                con, "SELECT count(*) FROM staging.quarantaine WHERE maand = $maand", {"maand": maand}
+            )
+            ingest.log_validations(con, [v.result for v in verslag.values()], maand, context.run_id)
+            con.execute("COMMIT")
+        except ingest.MaandGeweigerd as refused:
+            con.execute("ROLLBACK")
+            ingest.log_validations(con, refused.results, maand, context.run_id)
+            raise dg.Failure(
+                description="\n".join(refused.meldingen),
+                metadata={"maand": maand, "geweigerd": len(refused.meldingen)},
+            ) from None
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+        context.log.info(
+            "Maand %s gepubliceerd: %s",
+            maand,
+            ", ".join(f"{t}={n}" for t, n in counts.items()),
+        )
+        for spec in SPECS:
+            table = _table(spec.key)
+            metadata = {"maand": maand, "rijen": dg.MetadataValue.int(int(counts.get(table, 0)))}
+            source = spec.key.path[-1]
+            if source in verslag:
+                v = verslag[source]
+                metadata.update(
+                    {
+                        "bestand": v.bestand or "",
+                        "rijen_in_bestand": v.rijen,
+                        "quarantaine": v.quarantaine,
+                        "andere_gemeente": v.andere_gemeente,
+                    }
+                )
+                if v.matchpercentage is not None:
+                    metadata["adresmatch_zonder_bag_id_pct"] = v.matchpercentage
+            elif spec.key.path[0] == "staging" and source in ingest.MONTHLY_SOURCES:
+                metadata["bestand"] = "geen bestand voor deze maand"
+            if table == "marts.control_list":
+                metadata["voorbeeld"] = _preview(con, table, maand, "rang")
+                metadata["steekproef_seed"] = int(cfg.get("controlelijst", {}).get("steekproef_seed", 638))
+            elif table != "staging.quarantaine":
+                metadata["voorbeeld"] = _preview(con, table, maand)
+            yield dg.MaterializeResult(asset_key=spec.key, metadata=metadata)
+
+        for source in ingest.MONTHLY_SOURCES:
+            key = dg.AssetKey(["staging", source])
+            v = verslag.get(source)
+            yield dg.AssetCheckResult(
+                check_name=ingest.CONTRACT_CHECK,
+                asset_key=key,
+                passed=v is not None and not v.quarantaine and not v.waarschuwingen,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={
+                    "uitkomst": "geaccepteerd" if v else "geen bestand",
+                    "quarantaine": v.quarantaine if v else 0,
+                    "waarschuwingen": dg.MetadataValue.json(v.waarschuwingen if v else []),
+                },
+            )
+        yield from vacancy.check_results(con, maand)
+        yield from scoring.check_results(con, maand, cfg.get("controlelijst", {}))
+        yield from evaluation.check_results(con, maand)

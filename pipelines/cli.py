@@ -1,0 +1,167 @@
+"""`risicoradar`: the command line for analysts (texts in Dutch).
+
+    risicoradar demo                 demo-inbox maken en alle maanden verwerken
+    risicoradar run [--maand M]      een maand (of alle maanden in de inbox) verwerken
+    risicoradar valideer BESTAND     één bestand tegen zijn contract controleren
+    risicoradar status               per maand: bronnen, verwerking, laatste run
+    risicoradar ui                   Dagster-webinterface op localhost
+
+The data folder is `--data-dir`, else RISICORADAR_DATA, else ./data.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from pipelines.settings import DATA_ENV, PROJECT_DIR, Settings
+
+MAAND = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _use_data_dir(data_dir: str | None) -> Settings:
+    """Point the whole process (Dagster code location included) at one data folder."""
+    if data_dir:
+        os.environ[DATA_ENV] = str(Path(data_dir).resolve())
+    settings = Settings.from_env()
+    settings.data.mkdir(parents=True, exist_ok=True, mode=0o700)
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    source = PROJECT_DIR / "dagster.yaml"
+    if source.exists() and not (home / "dagster.yaml").exists():
+        shutil.copyfile(source, home / "dagster.yaml")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return settings
+
+
+def last_completed_month(today: dt.date | None = None) -> str:
+    today = today or dt.date.today()
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return first.strftime("%Y-%m")
+
+
+def _check_month(maand: str) -> None:
+    if not MAAND.match(maand):
+        raise click.BadParameter(f"'{maand}' is geen maand; gebruik JJJJ-MM, bijvoorbeeld 2026-10.")
+    if maand > last_completed_month():
+        raise click.BadParameter(
+            f"{maand} is nog niet afgesloten; de laatste maand die verwerkt kan worden is {last_completed_month()}."
+        )
+
+
+def inbox_months(settings: Settings) -> list[str]:
+    from assets.ingest import MONTHLY_SOURCES
+    from data_contracts import scan_inbox
+
+    return sorted({f.maand for f in scan_inbox(settings.inbox) if f.source in MONTHLY_SOURCES and f.maand})
+
+
+def _failure_messages(result) -> list[str]:
+    messages = []
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.step_failure_data.user_failure_data
+            if error is not None and error.description:
+                messages.append(error.description)
+            else:
+                messages.append(event.step_failure_data.error.message.strip())
+    return messages
+
+
+def run_months(settings: Settings, months: list[str], echo=click.echo) -> bool:
+    """Load the reference data, then process each month in order. True when all succeeded."""
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import defs
+
+    instance = DagsterInstance.get()
+    ok = True
+    ref = defs.resolve_job_def("referentiegegevens").execute_in_process(instance=instance, raise_on_error=False)
+    if not ref.success:
+        ok = False
+        for message in _failure_messages(ref):
+            echo(f"Referentiegegevens niet geladen:\n{message}", err=True)
+    job = defs.resolve_job_def("maandelijkse_verversing")
+    for maand in months:
+        result = job.execute_in_process(partition_key=maand, instance=instance, raise_on_error=False)
+        if result.success:
+            echo(f"{maand}: verwerkt.")
+        else:
+            ok = False
+            echo(f"{maand}: NIET verwerkt; het warehouse is voor deze maand ongewijzigd.", err=True)
+            for message in _failure_messages(result):
+                echo(message, err=True)
+    return ok
+
+
+def _print_outputs(settings: Settings, months: list[str]) -> None:
+    click.echo(f"\nWarehouse: {settings.warehouse}")
+    if months:
+        latest = settings.output_month(months[-1])
+        click.echo(f"Uitvoer:   {settings.output}/<maand>/ (laatste maand: {latest})")
+        report = latest / "maandrapportage.html"
+        if report.exists():
+            click.echo(f"Rapport:   {report}")
+
+
+@click.group(help="risicoradar: risicosignalen mensenhandel per adres, maandelijks, voor het signaleringsoverleg.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Maak een synthetische demo-inbox (Zoeterwoude) en verwerk alle maanden.")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None, help="Datamap (standaard ./data of RISICORADAR_DATA).")
+@click.option("--maanden", type=int, default=24, show_default=True, help="Aantal maanden, eindigend bij de laatste afgesloten maand.")
+@click.option("--schaal", type=click.Choice(["gemeente", "regio", "nationaal"]), default="gemeente", show_default=True)
+@click.option("--seed", type=int, default=638, show_default=True)
+@click.option("--alleen-genereren", is_flag=True, help="Alleen de inbox maken, niet verwerken.")
+def demo(data_dir, maanden, schaal, seed, alleen_genereren) -> None:
+    from pipelines.demo import generate_demo
+
+    settings = _use_data_dir(data_dir)
+    click.echo(f"Demo-inbox maken in {settings.inbox} ({maanden} maanden, schaal {schaal}) ...")
+    generate_demo(settings.data, months=maanden, schaal=schaal, seed=seed)
+    if alleen_genereren:
+        return
+    months = inbox_months(settings)
+    ok = run_months(settings, months)
+    _print_outputs(settings, months)
+    sys.exit(0 if ok else 1)
+
+
+@main.command(help="Verwerk één maand (--maand JJJJ-MM) of, zonder --maand, alle maanden in de inbox (oudste eerst).")
+@click.option("--maand", default=None, help="Peilmaand JJJJ-MM.")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None, help="Datamap (standaard ./data of RISICORADAR_DATA).")
+def run(maand, data_dir) -> None:
+    settings = _use_data_dir(data_dir)
+    if maand:
+        _check_month(maand)
+        months = [maand]
+    else:
+        months = [m for m in inbox_months(settings) if m <= last_completed_month()]
+        if not months:
+            click.echo(f"Geen maandbestanden gevonden in {settings.inbox}.", err=True)
+            sys.exit(1)
+    ok = run_months(settings, months)
+    _print_outputs(settings, months)
+    sys.exit(0 if ok else 1)
+
+
+@main.command(help="Start de Dagster-webinterface (http://127.0.0.1:3000).")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None)
+@click.option("--port", type=int, default=3000, show_default=True)
+def ui(data_dir, port) -> None:
+    _use_data_dir(data_dir)
+    os.execvp(
+        sys.executable,
+        [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+"""The Dagster code location of risicoradar: one explicit Definitions."""
+import dagster as dg
+
+from assets import ingest, maand
+from pipelines.jobs import maand_job, referentie_job
+from pipelines.resources import build_resources
+from pipelines.settings import Settings
+
+settings = Settings.from_env()
+
+defs = dg.Definitions(
+    assets=[maand.maandverwerking, ingest.cbs_buurten, ingest.slachtoffers],
+    jobs=[maand_job, referentie_job],
+    resources=build_resources(settings),
+)

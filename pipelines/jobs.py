@@ -1,0 +1,21 @@
+"""Jobs: the monthly refresh and the reference data."""
+import dagster as dg
+
+from pipelines.partitions import maand_partitions
+
+# In-process: one step per run that holds the DuckDB writer; process start-up would only cost time.
+maand_job = dg.define_asset_job(
+    "maandelijkse_verversing",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("referentie")
+    - dg.AssetSelection.keys(["staging", "cbs_buurten"], ["staging", "slachtoffers"]),
+    partitions_def=maand_partitions,
+    executor_def=dg.in_process_executor,
+    description="Maandelijkse verversing: inbox controleren en laden, leegstand, kenmerken, score, controlelijst, evaluatie, rapportage.",
+)
+
+referentie_job = dg.define_asset_job(
+    "referentiegegevens",
+    selection=dg.AssetSelection.keys(["staging", "cbs_buurten"], ["staging", "slachtoffers"]),
+    executor_def=dg.in_process_executor,
+    description="Referentiegegevens laden: CBS-buurten en slachtofferaantallen (SHOP/CoMensha).",
+)

@@ -1,0 +1,5 @@
+"""Monthly partitions: one key per reference month, `YYYY-MM`."""
+import dagster as dg
+
+# 2018 is the first year of the policy's own figures; the latest key is the last completed month.
+maand_partitions = dg.MonthlyPartitionsDefinition(start_date="2018-01", fmt="%Y-%m", end_offset=0)
