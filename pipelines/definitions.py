@@ -1,7 +1,7 @@
 """The Dagster code location of risicoradar: one explicit Definitions."""
 import dagster as dg
 
-from assets import ingest, maand
+from assets import ingest, maand, scoring
 from pipelines.jobs import maand_job, referentie_job
 from pipelines.resources import build_resources
 from pipelines.settings import Settings
@@ -9,7 +9,7 @@ from pipelines.settings import Settings
 settings = Settings.from_env()
 
 defs = dg.Definitions(
-    assets=[maand.maandverwerking, ingest.cbs_buurten, ingest.slachtoffers],
+    assets=[maand.maandverwerking, ingest.cbs_buurten, ingest.slachtoffers, scoring.algoritmebeschrijving],
     jobs=[maand_job, referentie_job],
     resources=build_resources(settings),
 )

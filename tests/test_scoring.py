@@ -200,3 +200,21 @@ def test_drift_flag_fires_on_a_jump_and_not_on_stable_months():
     assert d.signaal.tolist() == [False, False, True]
     assert d.objecten.tolist() == [6, 7, 20]
     assert frame(con, "SELECT count(*) AS n FROM marts.evaluatie_drift WHERE signaal").n[0] == 1
+
+
+def test_algorithm_description_is_generated_from_the_running_config():
+    from assets.scoring.algoritmeregister import VELDEN, as_json, as_markdown, beschrijving
+
+    cfg = default_config()
+    instellingen = {"gemeentenaam": "Zoeterwoude", "controlelijst": {"capaciteit": 25, "steekproef": 5}}
+    doc = beschrijving(scoring_config.validate(cfg), instellingen)
+    assert [k for k, _ in VELDEN] == list(doc)
+    md = as_markdown(doc)
+    assert "Weinig vloeroppervlak per ingeschrevene: lager dan 12 → 2 punten; lager dan 10 → 3 punten." in md
+    assert "De 25 adressen met de hoogste score" in md
+    changed = copy.deepcopy(cfg)
+    changed["indicatoren"][0]["drempels"][0] = {"waarde": 14, "punten": 1}
+    doc2 = beschrijving(scoring_config.validate(changed), {**instellingen, "controlelijst": {"capaciteit": 40}})
+    md2 = as_markdown(doc2)
+    assert "lager dan 14 → 1 punt;" in md2 and "De 40 adressen" in md2
+    assert '"id": "geverifieerd_signaal"' in as_json(doc2)

@@ -5,8 +5,6 @@ at most four reasons per address in plain Dutch. The control list is top-k by ca
 seeded random sample outside it. Nothing here decides anything about a resident: the list is a
 proposal for the signaleringsoverleg.
 """
-from __future__ import annotations
-
 import duckdb
 
 from assets.scoring.config import Indicator, load, thresholds_frame
@@ -54,6 +52,8 @@ __all__ = ["build_scores", "build_control_list", "load", "maandnaam"]
 
 # --- Dagster ---------------------------------------------------------------------------------
 import dagster as dg  # noqa: E402
+
+from pipelines.resources import Instellingen  # noqa: E402
 
 OWNERS = ["team:aov-informatie"]
 ADDRESS_SCORES = dg.AssetKey(["marts", "address_scores"])
@@ -128,3 +128,26 @@ def check_results(con: duckdb.DuckDBPyConnection, maand: str, lijst: dict) -> li
             },
         )
     ]
+
+ALGORITMEBESCHRIJVING = dg.AssetKey(["rapportage", "algoritmebeschrijving"])
+
+
+@dg.asset(
+    key=ALGORITMEBESCHRIJVING,
+    group_name="score",
+    owners=OWNERS,
+    kinds={"python"},
+    description=(
+        "Algoritmebeschrijving volgens de velden van het Algoritmeregister (Markdown en JSON), "
+        "gegenereerd uit de draaiende configuratie: <datamap>/output/algoritmeregister.md/.json."
+    ),
+)
+def algoritmebeschrijving(context: dg.AssetExecutionContext, instellingen: Instellingen) -> dg.MaterializeResult:
+    from assets.scoring.algoritmeregister import as_json, as_markdown, beschrijving
+    from assets.writing import write_private
+
+    settings = instellingen.settings()
+    doc = beschrijving(load(settings.indicatoren_path), settings.instellingen)
+    md = write_private(settings.output / "algoritmeregister.md", as_markdown(doc))
+    js = write_private(settings.output / "algoritmeregister.json", as_json(doc))
+    return dg.MaterializeResult(metadata={"markdown": str(md), "json": str(js), "indicatoren": len(doc["technische_werking"]["indicatoren"])})
