@@ -1,0 +1,36 @@
+-- trend.objecten_per_indicator_per_maand: how many verblijfsobjecten meet each indicator per
+-- month (prevalence), and how many of those are on that month's risk list, up to and
+-- including $maand. An indicator that occurs in some month gets a row (0) in every month.
+WITH per_object AS (
+    SELECT DISTINCT s.maand, s.verblijfsobject_id, i.indicator
+    FROM marts.address_scores AS s, unnest(s.indicatoren) AS i(indicator)
+    WHERE s.maand <= $maand
+),
+lijst AS (
+    SELECT maand, verblijfsobject_id
+    FROM marts.control_list
+    WHERE maand <= $maand AND aanleiding = 'risicolijst'
+),
+telling AS (
+    SELECT p.maand, p.indicator,
+           count(*) AS objecten,
+           count(l.verblijfsobject_id) AS op_risicolijst
+    FROM per_object AS p
+    LEFT JOIN lijst AS l USING (maand, verblijfsobject_id)
+    GROUP BY p.maand, p.indicator
+),
+maanden AS (
+    SELECT DISTINCT maand FROM marts.address_scores WHERE maand <= $maand
+),
+indicatoren AS (
+    SELECT DISTINCT indicator FROM telling
+)
+SELECT
+    m.maand,
+    i.indicator,
+    coalesce(t.objecten, 0)::INTEGER AS objecten,
+    coalesce(t.op_risicolijst, 0)::INTEGER AS op_risicolijst
+FROM maanden AS m
+CROSS JOIN indicatoren AS i
+LEFT JOIN telling AS t USING (maand, indicator)
+ORDER BY m.maand, i.indicator
