@@ -163,5 +163,28 @@ def ui(data_dir, port) -> None:
     )
 
 
+@main.command(help="Controleer één bestand tegen zijn contract, zonder het warehouse te wijzigen. Exitcode 0 = geaccepteerd (ook met quarantaine), 1 = geweigerd.")
+@click.argument("bestand", type=click.Path(exists=True, dir_okay=False))
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None)
+def valideer(bestand, data_dir) -> None:
+    from pipelines.validate_one import validate_one
+
+    settings = _use_data_dir(data_dir)
+    lines, accepted = validate_one(Path(bestand), settings)
+    for line in lines:
+        click.echo(line)
+    sys.exit(0 if accepted else 1)
+
+
+@main.command(help="Per maand: welke bronnen in de inbox staan, wat in het warehouse staat en hoe de laatste run afliep.")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None)
+def status(data_dir) -> None:
+    from pipelines.status import month_status
+
+    settings = _use_data_dir(data_dir)
+    for line in month_status(settings):
+        click.echo(line)
+
+
 if __name__ == "__main__":
     main()

@@ -4,6 +4,8 @@ import dagster as dg
 from assets import ingest, maand, scoring
 from pipelines.jobs import maand_job, referentie_job
 from pipelines.resources import build_resources
+from pipelines.schedules import maandelijks_schema
+from pipelines.sensors import inbox_sensor
 from pipelines.settings import Settings
 
 settings = Settings.from_env()
@@ -11,5 +13,7 @@ settings = Settings.from_env()
 defs = dg.Definitions(
     assets=[maand.maandverwerking, ingest.cbs_buurten, ingest.slachtoffers, scoring.algoritmebeschrijving],
     jobs=[maand_job, referentie_job],
+    schedules=[maandelijks_schema],
+    sensors=[inbox_sensor],
     resources=build_resources(settings),
 )

@@ -1,0 +1,82 @@
+"""`risicoradar status`: per month the inbox sources, the warehouse contents and the last run."""
+from __future__ import annotations
+
+import duckdb
+
+from pipelines.settings import Settings
+
+KORT = {
+    "bag_verblijfsobject": "BAG",
+    "brp_adrestellingen": "BRP",
+    "rni_inschrijvingen": "RNI",
+    "kvk_vestigingen": "KvK",
+    "woz_gebruik": "WOZ",
+    "signalen": "sig",
+    "controles": "con",
+}
+
+
+def _warehouse_months(settings: Settings) -> dict[str, dict]:
+    if not settings.warehouse.exists():
+        return {}
+    try:
+        con = duckdb.connect(str(settings.warehouse), read_only=True)
+    except duckdb.IOException:
+        return {"?": {"fout": "warehouse in gebruik door een lopende run"}}
+    try:
+        tables = {r[0] for r in con.execute(
+            "SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()}
+        if "marts.control_list" not in tables:
+            return {}
+        rows = con.execute(
+            """
+            SELECT b.maand, count(*) AS objecten,
+                   (SELECT count(*) FROM marts.control_list c WHERE c.maand = b.maand) AS lijst,
+                   (SELECT count(*) FROM staging.quarantaine q WHERE q.maand = b.maand) AS quarantaine
+            FROM staging.bag_verblijfsobject b GROUP BY b.maand
+            """
+        ).fetchall()
+        return {m: {"objecten": o, "lijst": lijst, "quarantaine": q} for m, o, lijst, q in rows}
+    finally:
+        con.close()
+
+
+def _last_runs() -> dict[str, tuple[str, str]]:
+    from dagster import DagsterInstance, RunsFilter
+
+    instance = DagsterInstance.get()
+    result: dict[str, tuple[str, str]] = {}
+    for run in instance.get_runs(filters=RunsFilter(job_name="maandelijkse_verversing"), limit=500):
+        maand = run.tags.get("dagster/partition")
+        if maand and maand not in result:  # newest first
+            record = instance.get_run_record_by_id(run.run_id)
+            when = record.create_timestamp.strftime("%Y-%m-%d %H:%M") if record else ""
+            result[maand] = (run.status.value, when)
+    return result
+
+
+STATUS_NL = {"SUCCESS": "geslaagd", "FAILURE": "mislukt", "STARTED": "loopt", "QUEUED": "in wachtrij", "CANCELED": "afgebroken"}
+
+
+def month_status(settings: Settings) -> list[str]:
+    from data_contracts import scan_inbox
+
+    inbox: dict[str, set[str]] = {}
+    for f in scan_inbox(settings.inbox) if settings.inbox.exists() else []:
+        if f.maand:
+            inbox.setdefault(f.maand, set()).add(f.source)
+    warehouse = _warehouse_months(settings)
+    runs = _last_runs()
+    months = sorted(set(inbox) | set(warehouse) | set(runs))
+    lines = [f"Datamap: {settings.data}", ""]
+    if not months:
+        return lines + ["Nog niets: zet bestanden in de inbox en draai `risicoradar run`."]
+    header = f"{'maand':8} {'bronnen in inbox':34} {'warehouse':26} laatste run"
+    lines += [header, "-" * len(header)]
+    for m in months:
+        bronnen = " ".join(KORT[s] if s in inbox.get(m, set()) else "-" * len(KORT[s]) for s in KORT)
+        w = warehouse.get(m)
+        wh = f"{w['objecten']} obj, lijst {w['lijst']}, q {w['quarantaine']}" if w and "objecten" in w else "niet verwerkt"
+        status, when = runs.get(m, ("", ""))
+        lines.append(f"{m:8} {bronnen:34} {wh:26} {STATUS_NL.get(status, status or '-')} {when}".rstrip())
+    return lines

@@ -1,0 +1,116 @@
+"""`risicoradar valideer BESTAND`: one file against its contract, warehouse untouched.
+
+Referential rules (addresses in that month's BAG, KvK address matching) use the same month's
+BAG file in the same inbox when there is one, else the warehouse read-only, else they are
+reported as not checked. The BAG is staged in an in-memory DuckDB with the pipeline's own SQL,
+so `valideer` and the monthly run apply exactly the same rules.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.settings import Settings
+
+
+def _bag_in_memory(bag_path: Path, settings: Settings, maand: str):
+    from assets.ingest import _validate, _write_raw
+    from assets.warehouse import ensure_schema, month_params, replace_month
+
+    result = _validate(bag_path, "bag_verblijfsobject", settings)
+    if result.geweigerd:
+        return None, f"Het BAG-bestand {bag_path.name} is zelf geweigerd; adressen zijn niet gecontroleerd."
+    con = duckdb.connect()
+    ensure_schema(con)
+    _write_raw(con, "bag_verblijfsobject", result.frame, maand, bag_path.name)
+    con.register("bag_buurt", pd.DataFrame({"identificatie": pd.Series(dtype=str), "buurtcode": pd.Series(dtype=str)}))
+    replace_month(con, "staging.bag_verblijfsobject", {**month_params(maand), "gemeente": settings.gemeentecode})
+    return con, f"Adressen gecontroleerd tegen {bag_path.name}."
+
+
+def _bag_from_warehouse(settings: Settings, maand: str):
+    if not settings.warehouse.exists():
+        return None, None
+    try:
+        wh = duckdb.connect(str(settings.warehouse), read_only=True)
+    except duckdb.Error:
+        return None, None
+    try:
+        bag = wh.execute("SELECT * FROM staging.bag_verblijfsobject WHERE maand = $m", {"m": maand}).df()
+    except duckdb.Error:
+        bag = pd.DataFrame()
+    finally:
+        wh.close()
+    if bag.empty:
+        return None, None
+    from assets.warehouse import ensure_schema
+
+    con = duckdb.connect()
+    ensure_schema(con)
+    con.register("_bag", bag)
+    con.execute("INSERT INTO staging.bag_verblijfsobject BY NAME SELECT * FROM _bag")
+    return con, f"Adressen gecontroleerd tegen de BAG van {maand} in het warehouse (alleen-lezen)."
+
+
+def validate_one(path: Path, settings: Settings) -> tuple[list[str], bool]:
+    from assets.ingest import REFERENTIAL, _load_kvk, _validate, _write_raw, sbi_prefixes
+    from assets.warehouse import month_params
+    from data_contracts import parse_inbox_path, validate_slachtoffers
+
+    path = path.resolve()
+    source, maand = parse_inbox_path(path)
+    if source == "slachtoffers":
+        result = validate_slachtoffers([path])
+        return _lines(path, result, []), not result.geweigerd
+
+    con, herkomst = None, None
+    if source in REFERENTIAL or source == "kvk_vestigingen":
+        candidates = sorted((path.parent.parent / "bag").glob(f"bag_verblijfsobject_{maand}.*"))
+        if candidates:
+            con, herkomst = _bag_in_memory(candidates[-1], settings, maand)
+        if con is None and herkomst is None:
+            con, herkomst = _bag_from_warehouse(settings, maand)
+        if herkomst is None:
+            herkomst = f"Geen BAG van {maand} gevonden (inbox of warehouse): adressen zijn niet gecontroleerd."
+
+    context = {}
+    if con is not None and source in REFERENTIAL:
+        context["bag_hoofdadressen"] = con.execute(
+            "SELECT nummeraanduiding_hoofdadres_identificatie AS nummeraanduiding_id, is_woning "
+            "FROM staging.bag_verblijfsobject"
+        ).df()
+    result = _validate(path, source, settings, **context)
+    extra = [herkomst] if herkomst else []
+    if con is not None and source == "kvk_vestigingen" and not result.geweigerd:
+        _write_raw(con, source, result.frame, maand, path.name)
+        matched, unmatched, rate = _load_kvk(con, month_params(maand), sbi_prefixes(settings.sbi_risico_path))
+        extra.append(
+            f"KvK: {matched} vestigingen gekoppeld aan een BAG-object, {unmatched} niet (quarantaine)"
+            + (f"; adresmatch zonder BAG-id {rate:.1f} %." if rate is not None else ".")
+        )
+        for bestand, rij, waarde, reden in con.execute(
+            "SELECT bestand, rij, waarde, reden FROM staging.quarantaine ORDER BY rij LIMIT 20"
+        ).fetchall():
+            extra.append(f"  quarantaine rij {rij}: {reden} ({waarde})")
+    if con is not None:
+        con.close()
+    return _lines(path, result, extra), not result.geweigerd
+
+
+def _lines(path: Path, result, extra: list[str]) -> list[str]:
+    lines = []
+    if result.geweigerd:
+        lines.append(f"GEWEIGERD: {path.name}")
+        lines += result.meldingen()
+    else:
+        rows = 0 if result.frame is None else len(result.frame)
+        q = 0 if result.quarantaine is None else len(result.quarantaine)
+        lines.append(f"GEACCEPTEERD: {path.name} ({rows} rijen{f', {q} in quarantaine' if q else ''})")
+        if q:
+            for r in result.quarantaine.head(20).itertuples():
+                lines.append(f"  quarantaine rij {r.rij}, kolom {r.kolom}: {r.reden} ({r.waarde})")
+    lines += [f"Waarschuwing: {w}" for w in result.waarschuwingen]
+    lines += extra
+    return lines
