@@ -32,7 +32,8 @@ def specs() -> list[dg.AssetSpec]:
             group_name="leegstand",
             owners=OWNERS,
             kinds={"duckdb"},
-            deps=staging,
+            # leegstand_maanden continues the previous month's row: Dagster runs backfills in order.
+            deps=staging + [dg.AssetDep(VACANCY, partition_mapping=dg.TimeWindowPartitionMapping(start_offset=-1, end_offset=-1))],
         ),
         dg.AssetSpec(
             VACANCY_BUURT,

@@ -1,0 +1,85 @@
+"""Monthly operation: schedule, inbox sensor (content hash + run_key), definitions."""
+import json
+import os
+import time
+
+import dagster as dg
+import pytest
+
+
+@pytest.fixture
+def inbox(tmp_path, monkeypatch):
+    monkeypatch.setenv("RISICORADAR_DATA", str(tmp_path))
+    root = tmp_path / "inbox"
+    for folder in ("bag", "brp", "kvk", "slachtoffers"):
+        (root / folder).mkdir(parents=True)
+    return root
+
+
+def _evaluate(cursor=None):
+    from pipelines.sensors import inbox_sensor
+
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, cursor=cursor)
+        result = inbox_sensor.evaluate_tick(context)
+    return result.run_requests, result.cursor
+
+
+def test_definitions_load_with_jobs_schedule_and_sensor():
+    from pipelines.definitions import defs
+
+    assert defs.resolve_job_def("maandelijkse_verversing").partitions_def is not None
+    assert defs.resolve_job_def("referentiegegevens")
+    graph = defs.resolve_asset_graph()
+    for table in ("staging/bag_verblijfsobject", "marts/vacancy", "marts/address_features", "marts/address_scores",
+                  "marts/control_list", "marts/evaluatie_buurt", "staging/slachtoffers"):
+        node = graph.get(dg.AssetKey(table.split("/")))
+        assert node.description, f"{table} has a description for the UI"
+        assert node.owners and node.group_name
+
+
+def test_schedule_requests_the_previous_month_on_day_two_at_six_amsterdam():
+    from pipelines.definitions import defs
+    from pipelines.schedules import maandelijks_schema
+
+    assert maandelijks_schema.cron_schedule == "0 6 2 * *"
+    assert maandelijks_schema.execution_timezone == "Europe/Amsterdam"
+    assert maandelijks_schema.default_status == dg.DefaultScheduleStatus.STOPPED
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=dt.datetime(2026, 11, 2, 6, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+        )
+        requests = maandelijks_schema.evaluate_tick(context).run_requests
+    assert [r.partition_key for r in requests] == ["2026-10"]
+
+
+def test_sensor_requests_the_files_month_once_per_content(inbox):
+    brp = inbox / "brp" / "brp_adrestellingen_2026-09.csv"
+    brp.write_text("a;b\n1;2\n", encoding="utf-8")
+    (inbox / "bag" / "bag_verblijfsobject_2026-10.csv").write_text("x\n", encoding="utf-8")
+    requests, cursor = _evaluate()
+    assert sorted(r.partition_key for r in requests) == ["2026-09", "2026-10"]
+    assert all(r.job_name == "maandelijkse_verversing" for r in requests)
+
+    # same content again (even with a new mtime): nothing requested
+    os.utime(brp, (time.time() + 5, time.time() + 5))
+    requests, cursor2 = _evaluate(cursor)
+    assert requests == []
+
+    # changed content: the month is requested again, with a new run_key
+    first_key = json.loads(cursor)["brp/brp_adrestellingen_2026-09.csv"]["sha256"]
+    brp.write_text("a;b\n1;3\n", encoding="utf-8")
+    requests, cursor3 = _evaluate(cursor2)
+    assert [r.partition_key for r in requests] == ["2026-09"]
+    assert json.loads(cursor3)["brp/brp_adrestellingen_2026-09.csv"]["sha256"] != first_key
+
+
+def test_sensor_sends_victim_figures_to_the_reference_job_and_skips_unknown_files(inbox):
+    (inbox / "slachtoffers" / "slachtoffers_comensha_zoeterwoude_2021.csv").write_text("x\n", encoding="utf-8")
+    (inbox / "brp" / "notities.txt").write_text("x\n", encoding="utf-8")
+    requests, _ = _evaluate()
+    assert [r.job_name for r in requests] == ["referentiegegevens"]
+    assert requests[0].partition_key is None

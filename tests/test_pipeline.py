@@ -1,0 +1,169 @@
+"""End to end on the demo: what a municipal analyst would notice after `risicoradar demo`."""
+import csv
+
+import pandas as pd
+import pytest
+
+from tests.conftest import DEMO_MONTHS, connect_ro, run_cli, table_fingerprints
+
+pytestmark = pytest.mark.slow
+
+SOURCES = ("bag_verblijfsobject", "brp_adrestellingen", "rni_inschrijvingen", "kvk_vestigingen", "signalen", "controles")
+
+
+def test_demo_loads_every_source_for_every_month(demo_data, truth):
+    con = connect_ro(demo_data)
+    months = truth["maanden"]
+    assert len(months) == DEMO_MONTHS
+    for source in SOURCES:
+        got = [r[0] for r in con.execute(f"SELECT DISTINCT maand FROM staging.{source} ORDER BY 1").fetchall()]
+        assert got == months, source
+    assert con.execute("SELECT count(DISTINCT maand) FROM marts.control_list").fetchall()[0][0] == DEMO_MONTHS
+    assert (demo_data / "warehouse.duckdb").stat().st_mode & 0o077 == 0, "warehouse readable by owner only"
+
+
+def test_other_gemeente_rows_are_counted_and_left_out(demo_data, truth):
+    con = connect_ro(demo_data)
+    for maand, t in truth["per_maand"].items():
+        n, other = con.execute("SELECT count(*), max(andere_gemeente) FROM audit.bronnen_maand b "
+                               "JOIN staging.bag_verblijfsobject v USING (maand) WHERE maand = $m AND b.bron = 'bag_verblijfsobject'",
+                               {"m": maand}).fetchall()[0]
+        assert (n, other) == (t["bag_objecten"], t["bag_andere_gemeente"])
+
+
+def test_vacancy_per_month_equals_the_generators_truth(demo_data, truth):
+    con = connect_ro(demo_data)
+    got = dict(con.execute("SELECT maand, count(*) FILTER (WHERE leegstand) FROM marts.vacancy GROUP BY 1").fetchall())
+    assert got == {m: t["leegstand"] for m, t in truth["per_maand"].items()}
+    stock = dict(con.execute("SELECT maand, sum(woningen) FROM marts.vacancy_buurt GROUP BY 1").fetchall())
+    assert stock == {m: t["woningvoorraad"] for m, t in truth["per_maand"].items()}
+
+
+def test_establishment_counts_and_match_rate_equal_truth(demo_data, truth):
+    con = connect_ro(demo_data)
+    for maand, t in truth["per_maand"].items():
+        risk, temp, bemiddeling = con.execute(
+            """SELECT count(*) FILTER (WHERE risicosoort = 'risicosector'), count(*) FILTER (WHERE risicosoort = 'uitzendbureau'),
+                      count(*) FILTER (WHERE risicosoort = 'arbeidsbemiddeling')
+               FROM staging.kvk_vestigingen WHERE maand = $m AND actief""", {"m": maand}).fetchall()[0]
+        assert (risk, temp, bemiddeling) == (t["risicosector_vestigingen"], t["uitzendbureaus"], t["arbeidsbemiddeling"]), maand
+        rate, quarantaine = con.execute(
+            "SELECT matchpercentage, quarantaine FROM audit.bronnen_maand WHERE maand = $m AND bron = 'kvk_vestigingen'",
+            {"m": maand}).fetchall()[0]
+        assert rate == round(100 * t["kvk_adresmatch_zonder_bag_id"] / t["kvk_rijen_zonder_bag_id"], 2)
+        assert quarantaine == t["kvk_ongematcht"]
+
+
+def test_register_mismatches_are_quarantined_with_reason(demo_data, truth):
+    con = connect_ro(demo_data)
+    for maand, t in truth["per_maand"].items():
+        per_bron = dict(con.execute("SELECT bron, count(*) FROM staging.quarantaine WHERE maand = $m GROUP BY 1", {"m": maand}).fetchall())
+        assert per_bron.get("brp_adrestellingen", 0) == t["brp_quarantaine"]
+        assert per_bron.get("rni_inschrijvingen", 0) == t["rni_quarantaine"]
+        sums = con.execute("SELECT sum(ingeschrevenen) FROM staging.brp_adrestellingen WHERE maand = $m", {"m": maand}).fetchall()[0][0]
+        assert sums == t["ingeschrevenen"]
+    reasons = con.execute("SELECT DISTINCT bestand, reden FROM staging.quarantaine WHERE bron = 'brp_adrestellingen'").fetchall()
+    assert reasons and all(r[0].startswith("brp_adrestellingen_") and "BAG" in r[1] for r in reasons)
+
+
+def test_shop_reference_totals_per_year(demo_data):
+    con = connect_ro(demo_data)
+    totals = con.execute(
+        "SELECT jaar, sum(aantal) FROM staging.slachtoffers WHERE bron = 'SHOP' AND regio = 'Hollands Midden' GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    assert totals == [(2018, 0), (2019, 7), (2020, 10), (2021, 10), (2022, 7)]
+
+
+def test_planted_cases_rank_in_the_top_k_with_matching_reasons(demo_data, truth):
+    con = connect_ro(demo_data)
+    last = truth["maanden"][-1]
+    planted = pd.read_csv(demo_data / "demo_waarheid" / "geplante_gevallen.csv", sep=";", dtype=str)
+    planted = planted[(planted.eerste_maand <= last) & (planted.laatste_maand >= last)]
+    scores = con.execute("SELECT verblijfsobject_id, rang, indicatoren FROM marts.address_scores WHERE maand = $m", {"m": last}).df()
+    merged = planted.merge(scores, on="verblijfsobject_id", how="left")
+    assert merged.rang.notna().all()
+    capacity = 25
+    in_top = merged[merged.rang <= capacity]
+    assert len(in_top) >= min(len(merged), capacity) * 0.9, merged[["soort", "rang"]].to_string()
+    for case in merged.itertuples():
+        expected = set(case.verwachte_indicatoren.split("|"))
+        assert expected <= set(case.indicatoren), (case.soort, expected, case.indicatoren)
+
+
+def test_control_list_has_capacity_plus_sample_outside_the_top(demo_data, truth):
+    con = connect_ro(demo_data)
+    for maand in truth["maanden"]:
+        lijst = con.execute("SELECT * FROM marts.control_list WHERE maand = $m ORDER BY rang", {"m": maand}).df()
+        top = lijst[lijst.aanleiding == "risicolijst"]
+        sample = lijst[lijst.aanleiding == "steekproef"]
+        assert len(top) == 25 and len(sample) == 5
+        assert top.redenen.notna().all() and (top.redenen.str.split("; ").str.len() <= 4).all()
+        ranks = con.execute("SELECT verblijfsobject_id, rang FROM marts.address_scores WHERE maand = $m", {"m": maand}).df()
+        assert set(sample.verblijfsobject_id).isdisjoint(set(top.verblijfsobject_id))
+
+
+def test_disparity_and_drift_flags_stay_quiet_on_the_demo(demo_data):
+    con = connect_ro(demo_data)
+    assert con.execute("SELECT count(*) FROM marts.evaluatie_buurt WHERE signaal").fetchall()[0][0] == 0
+    assert con.execute("SELECT count(*) FROM marts.evaluatie_drift WHERE signaal").fetchall()[0][0] == 0
+
+
+def test_rerunning_a_month_leaves_identical_tables(demo_copy, truth):
+    before = table_fingerprints(demo_copy)
+    run_cli("run", "--maand", truth["maanden"][-1], data=demo_copy)
+    assert table_fingerprints(demo_copy) == before
+
+
+def test_refused_file_leaves_the_warehouse_untouched_and_is_logged(demo_copy, truth):
+    maand = truth["maanden"][-1]
+    brp = demo_copy / "inbox" / "brp" / f"brp_adrestellingen_{maand}.csv"
+    lines = brp.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(";")
+    fields = lines[5].split(";")
+    fields[header.index("ingeschrevenen")] = "-3"
+    lines[5] = ";".join(fields)
+    brp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = table_fingerprints(demo_copy)
+    result = run_cli("run", "--maand", maand, data=demo_copy, check=False)
+    assert result.returncode == 1
+    assert "ingeschrevenen" in result.stderr and "-3" in result.stderr and "ongewijzigd" in result.stderr
+    assert table_fingerprints(demo_copy) == before
+    con = connect_ro(demo_copy)
+    log = con.execute("SELECT bron, uitkomst, bevindingen FROM audit.validatielog WHERE maand = $m ORDER BY tijdstip DESC LIMIT 20",
+                      {"m": maand}).df()
+    refused = log[log.uitkomst == "geweigerd"]
+    assert list(refused.bron) == ["brp_adrestellingen"] and "ingeschrevenen" in refused.bevindingen.iloc[0]
+
+
+def test_run_works_on_a_hand_made_inbox_with_register_habits(tmp_path):
+    """Not the generator's output: comma separator, BOM, Windows-1252, postcode with a space."""
+    data = tmp_path / "data"
+    inbox = data / "inbox"
+    for folder in ("bag", "brp", "kvk"):
+        (inbox / folder).mkdir(parents=True)
+    bag_header = ("identificatie,nummeraanduiding_hoofdadres_identificatie,openbare_ruimte_naam,woonplaats_naam,huisnummer,"
+                  "huisletter,toevoeging,postcode,gebruiksdoel,oppervlakte,status,pand_identificatie,bouwjaar,"
+                  "bronhouder_identificatie,x,y")
+    rows = [
+        "0638010000000001,0638200000000001,Dorpsstraat,Zoeterwoude,1,,,2381 AA,woonfunctie,45,Verblijfsobject in gebruik,0638100000000001,1930,0638,94000,461000",
+        "0638010000000002,0638200000000002,Dorpsstraat,Zoeterwoude,2,A,,2381 AA,woonfunctie,90,Verblijfsobject in gebruik,0638100000000001,1930,0638,94010,461000",
+        '0638010000000003,0638200000000003,Industrieweg,Zoeterwoude,3,,,2381AB,"winkelfunctie,woonfunctie",200,Verblijfsobject in gebruik,0638100000000002,1990,0638,94500,460500',
+    ]
+    (inbox / "bag" / "bag_verblijfsobject_2026-10.csv").write_text(bag_header + "\n" + "\n".join(rows) + "\n", encoding="utf-8-sig")
+    (inbox / "brp" / "brp_adrestellingen_2026-10.csv").write_text(
+        "nummeraanduiding_id;peildatum;ingeschrevenen;briefadressen;inschrijvingen;uitschrijvingen;vertrokken_onbekend\n"
+        "0638200000000001;31-10-2026;6;0;2;1;1\n0638200000000003;2026-10-31;2;0;0;0;0\n", encoding="utf-8")
+    kvk_header = ("vestigingsnummer;kvk_nummer;sbi_code;sbi_codes_neven;straatnaam;huisnummer;huisletter;huisnummer_toevoeging;"
+                  "postcode;plaats;verblijfsobject_id;werkzame_personen;datum_aanvang;datum_einde;ind_hoofdvestiging")
+    kvk = kvk_header + "\n000012345678;01234567;41201;;Dorpsstraat;2;a;;2381aa;Zoeterwoude;;3;2019-05-01;;J\n" \
+        "000012345679;01234568;5610;;Dorpsstraat;2;;;2381AA;Zoeterwoude;;1;2018-01-01;;J\n"
+    (inbox / "kvk" / "kvk_vestigingen_2026-10.csv").write_bytes(kvk.replace("Dorpsstraat;2;;", "Dorpsstraat;2;;").encode("cp1252"))
+    run_cli("run", "--maand", "2026-10", data=data)
+    con = connect_ro(data)
+    assert con.execute("SELECT count(*) FROM staging.bag_verblijfsobject").fetchall()[0][0] == 3
+    assert con.execute("SELECT bag_verblijfsobject_id FROM staging.kvk_vestigingen ORDER BY 1").fetchall() == [("0638010000000002",)]
+    assert con.execute("SELECT count(*) FROM staging.quarantaine WHERE bron = 'kvk_vestigingen'").fetchall()[0][0] == 1
+    top = con.execute("SELECT verblijfsobject_id, redenen FROM marts.control_list WHERE rang = 1").fetchall()[0]
+    assert top[0] == "0638010000000001" and top[1].startswith("8 m² per ingeschrevene (norm 12 m²), oktober 2026")
+    vacancy = con.execute("SELECT verblijfsobject_id, leegstand, woz_meegenomen FROM marts.vacancy ORDER BY 1").fetchall()
+    assert vacancy == [("0638010000000001", False, False), ("0638010000000002", False, False), ("0638010000000003", False, False)]
