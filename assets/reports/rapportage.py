@@ -1,0 +1,121 @@
+"""Dagster assets of the reports layer: the trend tables and the monthly HTML report.
+
+Both are partitioned by month, read the warehouse through `assets.warehouse.connect` (one
+DuckDB process at a time: pool `duckdb_writer`) and publish their files atomically into
+`<data>/output/<YYYY-MM>/` with owner-only permissions.
+"""
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.warehouse import connect
+from pipelines.partitions import maand_partitions
+from pipelines.resources import Instellingen
+
+OWNERS = ["team:aov-informatie"]
+TRENDTABELLEN = dg.AssetKey(["rapportage", "trendtabellen"])
+MAANDRAPPORTAGE = dg.AssetKey(["rapportage", "maandrapportage"])
+
+# What the reports read: the month's marts and the reference tables.
+BRONNEN = [
+    dg.AssetKey(["marts", "vacancy_buurt"]),
+    dg.AssetKey(["marts", "address_scores"]),
+    dg.AssetKey(["marts", "control_list"]),
+    dg.AssetKey(["marts", "evaluatie_aanleiding"]),
+    dg.AssetKey(["staging", "rni_inschrijvingen"]),
+    dg.AssetKey(["staging", "controles"]),
+    dg.AssetKey(["staging", "slachtoffers"]),
+]
+RAPPORT_BRONNEN = BRONNEN + [
+    dg.AssetKey(["marts", "vacancy"]),
+    dg.AssetKey(["marts", "address_features"]),
+    dg.AssetKey(["marts", "evaluatie_indicator"]),
+    dg.AssetKey(["marts", "evaluatie_scoreklasse"]),
+    dg.AssetKey(["marts", "evaluatie_precisie"]),
+    dg.AssetKey(["marts", "evaluatie_buurt"]),
+    dg.AssetKey(["marts", "evaluatie_drift"]),
+    dg.AssetKey(["staging", "quarantaine"]),
+    dg.AssetKey(["staging", "cbs_buurten"]),
+    dg.AssetKey(["staging", "kvk_vestigingen"]),
+    dg.AssetKey(["staging", "brp_adrestellingen"]),
+    TRENDTABELLEN,
+]
+
+
+@dg.asset(
+    key=TRENDTABELLEN,
+    partitions_def=maand_partitions,
+    pool="duckdb_writer",
+    group_name="rapportage",
+    owners=OWNERS,
+    kinds={"duckdb", "excel"},
+    deps=BRONNEN,
+    description=(
+        "Trendtabellen tot en met de maand: slachtoffers per jaar en uitbuitingsvorm (SHOP/CoMensha), "
+        "RNI-inschrijvingen, leegstand per buurt, objecten per indicator en controles met trefkans. "
+        "Als CSV (puntkomma, UTF-8 met BOM, voor Excel) en één Excel-bestand in output/<maand>/trends/. "
+        "Ongeschoonde aantallen voor intern gebruik. SQL: assets/reports/trend.*.sql."
+    ),
+)
+def trendtabellen(context: dg.AssetExecutionContext, duckdb: DuckDBResource, instellingen: Instellingen) -> dg.MaterializeResult:
+    """Write the month's trend tables (CSV + XLSX) into <output>/<maand>/trends/."""
+    from assets.reports.report import build_trend_files
+    from assets.reports.trends import trend_tables
+
+    settings = instellingen.settings()
+    maand = context.partition_key
+    with connect(duckdb) as con:
+        paths = build_trend_files(con, settings, maand)
+        rijen = {name: len(frame) for name, frame in trend_tables(con, maand).items()}
+    context.log.info("Trendtabellen %s: %d bestanden in %s", maand, len(paths), settings.output_month(maand) / "trends")
+    return dg.MaterializeResult(
+        metadata={
+            "maand": maand,
+            "map": dg.MetadataValue.path(str(settings.output_month(maand) / "trends")),
+            "bestanden": dg.MetadataValue.int(len(paths)),
+            "rijen_per_tabel": dg.MetadataValue.json(rijen),
+        }
+    )
+
+
+@dg.asset(
+    key=MAANDRAPPORTAGE,
+    partitions_def=maand_partitions,
+    pool="duckdb_writer",
+    group_name="rapportage",
+    owners=OWNERS,
+    kinds={"duckdb", "plotly", "html"},
+    deps=RAPPORT_BRONNEN,
+    description=(
+        "Maandrapportage voor het signaleringsoverleg (output/<maand>/maandrapportage.html): kerncijfers met "
+        "verschil t.o.v. vorige maand, kaarten per buurt, de voorgestelde controlelijst met redenen (voorstel, "
+        "geen besluit; neutrale volgorde op straat), trends, datakwaliteit, evaluatie en een methodeparagraaf "
+        "uit de indicatorconfiguratie. Werkt zonder internet. PNG-afbeeldingen van kaarten en grafieken in "
+        "output/<maand>/figuren/ als Chromium beschikbaar is."
+    ),
+)
+def maandrapportage(context: dg.AssetExecutionContext, duckdb: DuckDBResource, instellingen: Instellingen) -> dg.MaterializeResult:
+    """Render and publish the month's HTML report (and PNGs when Chromium is there)."""
+    from assets.reports.report import build_report
+
+    settings = instellingen.settings()
+    maand = context.partition_key
+    with connect(duckdb) as con:
+        result = build_report(con, settings, maand, png=True)
+    if not result.png:
+        context.log.warning("Maandrapportage %s: %s", maand, result.png_melding)
+    context.log.info("Maandrapportage %s gepubliceerd: %s", maand, result.html)
+    return dg.MaterializeResult(
+        metadata={
+            "maand": maand,
+            "rapport": dg.MetadataValue.path(str(result.html)),
+            "bestanden": dg.MetadataValue.int(len(result.bestanden)),
+            "grootte_mb": round(result.html.stat().st_size / 1e6, 1),
+            "adressen_op_lijst": dg.MetadataValue.int(result.controlelijst),
+            "png": result.png_melding,
+            "png_bestanden": dg.MetadataValue.int(len(result.png)),
+        }
+    )
+
+
+ASSETS = [trendtabellen, maandrapportage]
