@@ -1,0 +1,576 @@
+"""Check one inbox file against its contract: refuse it whole, or accept it with quarantined rows.
+
+Order: file name and month -> readable table -> columns (person data first) -> values
+(great-expectations) -> keys -> rules between registers (quarantine, truncated BRP export) ->
+warnings. Nothing here writes anywhere; the ingest assets decide what to load.
+"""
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from data_contracts.columns import Prepared, prepare
+from data_contracts.contract import SOURCES, Contract, load_contract
+from data_contracts.privacy import (
+    AVG_ADVIES,
+    VRIJE_TEKST_ADVIES,
+    bsn_like_count,
+    classify_column_name,
+    looks_like_free_text,
+)
+from data_contracts.reading import (
+    MONTH_IN_NAME,
+    RawTable,
+    Refused,
+    parse_inbox_path,
+    read_csv_text,
+    read_gpkg_text,
+    read_parquet_text,
+)
+from data_contracts.result import Bevinding, ContractError, ValidationResult
+from data_contracts.suite import REQUIRED, contract_suite, run_checks
+
+OPNIEUW = "zet het gecorrigeerde bestand opnieuw in de inbox; draai daarna de maand opnieuw."
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def validate_file(
+    path: Path,
+    source: str | None = None,
+    *,
+    gemeente: str = "0638",
+    bag_hoofdadressen: pd.DataFrame | None = None,
+    vorige: dict | None = None,
+    today: date | None = None,
+) -> ValidationResult:
+    """Check one inbox file against the contract of `source` (derived from the name when None).
+
+    `bag_hoofdadressen` (columns nummeraanduiding_id, is_woning) is the gemeente's BAG of the
+    same month: with it, rows whose address is not a hoofdadres are quarantined and a BRP file
+    that leaves too many woningen without ingeschrevenen is refused. `vorige` holds the
+    previous month's BRP figures {'ingeschrevenen', 'rijen'} for the plausibility warnings.
+    Never raises for a bad file: the result says why it is refused.
+    """
+    path = Path(path)
+    today = today or date.today()
+    try:
+        source, maand = _identify(path, source)
+    except ContractError as exc:
+        return ValidationResult(
+            source=source or "onbekend", maand=None, paths=[path],
+            bevindingen=[Bevinding(bestand=path.name, regel="bestandsnaam volgens de inbox-afspraken",
+                                   toelichting=exc.toelichting, advies=exc.advies or "Hernoem het bestand.")],
+        )
+    if source == "slachtoffers":
+        from data_contracts.slachtoffers import validate_slachtoffers
+
+        return validate_slachtoffers([path], today=today)
+
+    contract = load_contract(source)
+    result = ValidationResult(source=source, maand=maand, paths=[path])
+    month_ok = check_month(result, contract, maand, today)
+    table = read_table(result, path, contract)
+    if table is None:
+        return result
+    result.waarschuwingen += table.waarschuwingen
+    columns = check_columns(result, table, contract)
+    if columns is None:
+        return result
+    text, rij = data_rows(result, table, columns, contract)
+    if text is None:
+        return result
+    prepared = check_values(result, contract, text, rij, maand if month_ok else None, today)
+    if result.geweigerd:
+        return result
+
+    keep = np.ones(len(text), dtype=bool)
+    if contract.gemeente_column:
+        _check_gemeente(result, contract, prepared, gemeente)
+    _warn_implausible(result, contract, prepared, rij)
+    if contract.reference_column:
+        keep = _quarantine_unknown_addresses(result, contract, prepared, rij, bag_hoofdadressen, gemeente, maand)
+    if source == "brp_adrestellingen":
+        _check_brp(result, contract, prepared, keep, bag_hoofdadressen, vorige, maand)
+    if result.geweigerd:
+        result.quarantaine = result.quarantaine.iloc[0:0]
+        return result
+    result.frame = typed_frame(prepared, rij, keep)
+    return result
+
+
+def _identify(path: Path, source: str | None) -> tuple[str, str | None]:
+    if source is None:
+        return parse_inbox_path(path)
+    if source not in SOURCES:
+        raise ContractError(f"onbekende bron '{source}'", f"Kies een van: {', '.join(SOURCES)}.")
+    if source == "slachtoffers":
+        return source, None
+    match = MONTH_IN_NAME.search(path.stem)
+    if match is None:
+        raise ContractError(
+            f"de bestandsnaam noemt geen maand",
+            f"Noem het bestand {source}_JJJJ-MM{path.suffix or '.csv'}, bijvoorbeeld {source}_2026-10{path.suffix or '.csv'}.",
+        )
+    return source, f"{match.group(1)}-{match.group(2)}"
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def check_month(result: ValidationResult, contract: Contract, maand: str | None, today: date) -> bool:
+    """The month in the file name exists and is not later than the current month."""
+    if not contract.monthly or maand is None:
+        return False
+    year, month = map(int, maand.split("-"))
+    name = result.bestand
+    if not 1 <= month <= 12:
+        result.bevindingen.append(Bevinding(
+            bestand=name, regel="bestaande maand in de bestandsnaam (JJJJ-MM)",
+            toelichting=f"maand '{maand}' bestaat niet",
+            advies=f"Noem het bestand {contract.source}_JJJJ-MM met een maand van 01 t/m 12, bijvoorbeeld "
+                   f"{contract.source}_{year}-{min(max(month, 1), 12):02d}; {OPNIEUW}",
+        ))
+        return False
+    if (year, month) > (today.year, today.month):
+        result.bevindingen.append(Bevinding(
+            bestand=name, regel="maand niet later dan de huidige maand",
+            toelichting=f"de maand {maand} ligt na de huidige maand ({today:%Y-%m})",
+            advies="Controleer de maand in de bestandsnaam: gegevens met een peildatum in de toekomst kunnen niet "
+                   f"bestaan. Hernoem het bestand naar de juiste maand en {OPNIEUW}",
+        ))
+        return False
+    return True
+
+
+def read_table(result: ValidationResult, path: Path, contract: Contract) -> RawTable | None:
+    """The file as text columns, or None (with a finding) when it cannot be read as a table."""
+    ext = path.suffix.lower().lstrip(".")
+    if ext not in contract.formats:
+        formats = " of ".join(f".{f}" for f in contract.formats)
+        toelichting = f"bestandsformaat '.{ext}' wordt niet gelezen" if ext else "het bestand heeft geen extensie"
+        advies = (
+            "Sla een Excel-bestand op als 'CSV UTF-8 (door lijstscheidingsteken gescheiden)'. " if ext in ("xlsx", "xls", "ods") else ""
+        ) + f"Lever {contract.titel} aan als {formats}."
+        result.bevindingen.append(Bevinding(bestand=path.name, regel=f"bestandsformaat {formats}", toelichting=toelichting, advies=advies))
+        return None
+    try:
+        if ext == "csv":
+            table = read_csv_text(path)
+        elif ext == "parquet":
+            table = read_parquet_text(path, contract)
+        else:
+            table = read_gpkg_text(path, contract)
+    except Refused as refused:
+        result.bevindingen += refused.bevindingen
+        return None
+    if table.encoding == "Windows-1252":
+        table.waarschuwingen.append("Bestand gelezen als Windows-1252 (geen UTF-8); controleer of letters als ë en ö goed zijn overgekomen.")
+    return table
+
+
+def check_columns(result: ValidationResult, table: RawTable, contract: Contract, *, exempt: set[str] = frozenset()) -> dict[str, str] | None:
+    """Map contract columns to the file's columns; None (with findings) when the columns are wrong.
+
+    Person data is looked for first: a column named like person data, a column of BSN-like
+    values (also among the contract's own columns) and free-text columns are refused with an
+    explanation. Then missing, renamed and unknown columns.
+    """
+    name = result.bestand
+    findings: list[Bevinding] = []
+    expected = list(contract.columns)
+    positions: dict[str, str] = {}
+    for h, n in Counter(table.header).items():
+        if h and n > 1:
+            findings.append(Bevinding(bestand=name, kolom=h, regel="elke kolomnaam één keer",
+                                      toelichting=f"de kolom komt {n} keer voor in de kopregel",
+                                      advies=f"Verwijder de dubbele kolom en {OPNIEUW}"))
+    for i, h in enumerate(table.header):
+        col = f"c{i}"
+        if h == "":
+            values = table.frame[col].str.strip()
+            if values.isna().all() or (values.fillna("") == "").all():
+                result.waarschuwingen.append(f"Lege kolom zonder naam (kolom {i + 1}) overgeslagen.")
+                continue
+            findings.append(Bevinding(bestand=name, regel="elke kolom heeft een naam",
+                                      toelichting=f"kolom {i + 1} heeft geen naam in de kopregel maar wel waarden",
+                                      advies=f"Geef de kolom de naam uit het contract of verwijder hem, en {OPNIEUW}"))
+            continue
+        positions.setdefault(h, col)
+
+    privacy: list[Bevinding] = []
+    flagged: set[str] = set()
+    for h, col in positions.items():
+        n = bsn_like_count(table.frame[col])
+        if n:
+            flagged.add(h)
+            privacy.append(Bevinding(
+                bestand=name, kolom=h, regel="geen BSN's (AVG)", aantal=n,
+                toelichting=f"{n} waarden zien eruit als een burgerservicenummer (9 cijfers die de elfproef halen); "
+                            f"de waarden worden hier niet getoond",
+                advies=AVG_ADVIES,
+            ))
+    extra = [h for h in positions if h not in contract.columns and h not in exempt]
+    missing = [c for c in expected if c not in positions]
+    ignore = set(contract.gpkg.get("ignore_columns", [])) if table.format in ("parquet", "gpkg") else set()
+    unknown = []
+    for h in extra:
+        if h in flagged:
+            continue
+        kind = classify_column_name(h)
+        if kind == "persoon":
+            privacy.append(Bevinding(
+                bestand=name, kolom=h, regel="geen persoonsgegevens (AVG)",
+                toelichting="deze kolom hoort niet bij het contract en bevat gegevens over personen",
+                advies=AVG_ADVIES,
+            ))
+        elif kind == "vrije_tekst" or looks_like_free_text(table.frame[positions[h]]):
+            privacy.append(Bevinding(
+                bestand=name, kolom=h, regel="geen vrije tekst",
+                toelichting="deze kolom bevat notities of toelichtingen, die het contract niet toestaat",
+                advies=VRIJE_TEKST_ADVIES,
+            ))
+        elif h in ignore:
+            result.waarschuwingen.append(f"Kolom '{h}' uit de {table.format.upper()} hoort niet bij het contract en is overgeslagen.")
+        else:
+            unknown.append(h)
+
+    headerless = (
+        not any(h in contract.columns for h in positions)
+        and len(table.header) >= 2
+        and sum(any(ch.isdigit() for ch in h) for h in table.header) >= len(table.header) / 2
+    )
+    if headerless:
+        findings = [Bevinding(
+            bestand=name, regel="eerste regel is de kopregel met kolomnamen",
+            toelichting=f"de eerste regel bevat gegevens ('{';'.join(table.header)[:60]}') in plaats van kolomnamen",
+            advies="Zet de kopregel met de kolomnamen van het contract bovenaan: " + ", ".join(expected) + f"; {OPNIEUW}",
+        )]
+    else:
+        renamed = _pair_renamed(unknown, missing)
+        for h in unknown:
+            if h in renamed:
+                m = renamed[h]
+                findings.append(Bevinding(
+                    bestand=name, kolom=m, regel="kolomnamen volgens het contract",
+                    toelichting=f"kolom '{m}' ontbreekt en kolom '{h}' is onbekend: is '{m}' hernoemd?",
+                    advies=f"Noem kolom '{h}' weer '{m}' (precies zo geschreven) en {OPNIEUW}",
+                ))
+            else:
+                findings.append(Bevinding(
+                    bestand=name, kolom=h, regel="alleen de kolommen van het contract",
+                    toelichting="onbekende kolom",
+                    advies=f"Verwijder de kolom of laat de export zonder deze kolom maken. Het contract van "
+                           f"{contract.source} kent alleen: {', '.join(expected)}.",
+                ))
+        for m in missing:
+            if m in renamed.values():
+                continue
+            findings.append(Bevinding(
+                bestand=name, kolom=m, regel="alle kolommen van het contract aanwezig",
+                toelichting="de kolom ontbreekt",
+                advies=f"Voeg de kolom '{m}' toe (controleer de spelling in de kopregel). Verwachte kolommen: "
+                       f"{', '.join(expected)}; {OPNIEUW}",
+            ))
+    result.bevindingen += privacy + findings
+    if privacy or findings:
+        return None
+    return {c: positions[c] for c in expected}
+
+
+def _pair_renamed(unknown: list[str], missing: list[str]) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    left = list(missing)
+    for h in unknown:
+        key = h.strip().lower().replace(" ", "_").replace("-", "_")
+        match = next((m for m in left if m == key), None)
+        if match is None:
+            close = difflib.get_close_matches(key, left, n=1, cutoff=0.6)
+            match = close[0] if close else None
+        if match is None and len(unknown) == 1 and len(left) == 1:
+            match = left[0]
+        if match is not None:
+            pairs[h] = match
+            left.remove(match)
+    return pairs
+
+
+def data_rows(result: ValidationResult, table: RawTable, columns: dict[str, str], contract: Contract) -> tuple[pd.DataFrame | None, np.ndarray]:
+    """The contract columns as text (positional index) and their row numbers; drops empty rows."""
+    frame = table.frame[[columns[c] for c in contract.columns]]
+    frame.columns = list(contract.columns)
+    rij = table.rij.to_numpy()
+    empty = np.ones(len(frame), dtype=bool)
+    for c in frame.columns:
+        empty &= frame[c].isna().to_numpy() | (frame[c].str.strip() == "").fillna(True).to_numpy()
+    if empty.any():
+        frame = frame[~empty]
+        rij = rij[~empty]
+        result.waarschuwingen.append(f"{int(empty.sum())} lege regel(s) overgeslagen.")
+    result.rijen_in_bestand = len(frame)
+    if len(frame) == 0:
+        result.bevindingen.append(Bevinding(
+            bestand=result.bestand, regel="minstens één rij met gegevens",
+            toelichting="het bestand heeft alleen een kopregel",
+            advies="Waarschijnlijk is de export mislukt of is het verkeerde bestand opgeslagen. Maak de export "
+                   f"opnieuw en {OPNIEUW}",
+        ))
+        return None, rij
+    return frame.reset_index(drop=True), rij
+
+
+def check_values(
+    result: ValidationResult,
+    contract: Contract,
+    text: pd.DataFrame,
+    rij: np.ndarray,
+    maand: str | None,
+    today: date,
+    *,
+    display: dict[str, np.ndarray] | None = None,
+) -> Prepared:
+    """Type the columns, run the contract's expectations and key check; findings go to `result`.
+
+    `display` optionally names, per contract column, the file column of each row (wide tables).
+    """
+    prepared = prepare(text, contract)
+    checks, suite = contract_suite(contract, maand, today)
+    failures = run_checks(contract.source, prepared.gx, checks, suite)
+
+    groups: dict[tuple[str, str], dict] = {}
+
+    def add(kolom: str, regel: str, rows: np.ndarray, advies: str, pair=None, show_value=True):
+        if len(rows) == 0:
+            return
+        g = groups.setdefault((kolom, regel), {"rows": [], "advies": advies, "pair": pair, "show": show_value})
+        g["rows"].append(rows)
+
+    for failure in failures:
+        check = failure.check
+        if check.split_missing:
+            empty = prepared.text[check.kolom].isna().to_numpy()[failure.rows]
+            add(check.kolom, REQUIRED, failure.rows[empty], f"Vul '{check.kolom}' in op elke rij; {OPNIEUW}", show_value=False)
+            add(check.kolom, check.regel, failure.rows[~empty], check.advies)
+        else:
+            add(check.kolom, check.regel, failure.rows, check.advies, pair=check.pair, show_value=check.regel != REQUIRED)
+
+    for (kolom, regel), g in groups.items():
+        rows = np.unique(np.concatenate(g["rows"]))
+        first = int(rows[0])
+        if g["pair"]:
+            low, high = g["pair"]
+            voorbeeld = f"{low} {text.at[first, low]}, {high} {text.at[first, high]}"
+        elif g["show"]:
+            value = text.at[first, kolom]
+            voorbeeld = "" if pd.isna(value) else str(value)
+        else:
+            voorbeeld = None
+        shown = kolom
+        if display and kolom in display:
+            names = list(dict.fromkeys(display[kolom][rows]))
+            shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
+        numbers = list(dict.fromkeys(int(r) for r in rij[rows]))  # a wide table has several values per row
+        result.bevindingen.append(Bevinding(
+            bestand=result.bestand, kolom=shown, regel=regel, rijen=numbers[:10], aantal=len(numbers),
+            voorbeeld=voorbeeld, advies=g["advies"],
+        ))
+    _check_key(result, contract, prepared, rij)
+    return prepared
+
+
+def _check_key(result: ValidationResult, contract: Contract, prepared: Prepared, rij: np.ndarray) -> None:
+    if not contract.key:
+        return
+    keys = prepared.text[list(contract.key)]
+    filled = keys.notna().all(axis=1).to_numpy()
+    if not contract.key_ignores_empty:
+        filled[:] = True
+    dup = np.zeros(len(keys), dtype=bool)
+    dup[filled] = keys[filled].duplicated(keep=False).to_numpy()
+    if not dup.any():
+        return
+    rows = np.flatnonzero(dup)
+    first = keys.iloc[rows[0]]
+    voorbeeld = ", ".join("" if pd.isna(v) else str(v) for v in first)
+    n_values = int(keys[dup].drop_duplicates().shape[0])
+    sleutel = " + ".join(contract.key)
+    result.bevindingen.append(Bevinding(
+        bestand=result.bestand, kolom=", ".join(contract.key), regel=f"{sleutel} uniek (sleutel)",
+        rijen=list(rij[rows[:10]]), aantal=len(rows), voorbeeld=voorbeeld,
+        toelichting=f"{n_values} waarde(n) komen meer dan eens voor",
+        advies=f"Elke {sleutel} mag maar één keer voorkomen. Verwijder de dubbele rijen (of laat de bron ze "
+               f"samenvoegen) en {OPNIEUW}",
+    ))
+
+
+# --------------------------------------------------------------------------- rules between registers
+
+
+def _check_gemeente(result: ValidationResult, contract: Contract, prepared: Prepared, gemeente: str) -> None:
+    column = contract.gemeente_column
+    codes = prepared.text[column]
+    if gemeente == "*":
+        result.kengetallen["andere_gemeente"] = 0
+        return
+    other = (codes != gemeente).fillna(True).to_numpy()
+    n_other = int(other.sum())
+    result.kengetallen["andere_gemeente"] = n_other
+    if n_other == len(codes):
+        found = ", ".join(str(v) for v in codes.value_counts().index[:3])
+        result.bevindingen.append(Bevinding(
+            bestand=result.bestand, kolom=column, regel=f"verblijfsobjecten van gemeente {gemeente}",
+            toelichting=f"geen enkele rij heeft {column} {gemeente} (wel: {found})",
+            advies="Controleer of dit het BAG-bestand van de juiste gemeente is en of de gemeentecode in de "
+                   "instellingen klopt.",
+        ))
+    elif n_other:
+        result.waarschuwingen.append(
+            f"{n_other} verblijfsobject(en) van andere gemeenten ({column} ≠ {gemeente}) worden geteld en niet meegenomen."
+        )
+
+
+def _warn_implausible(result: ValidationResult, contract: Contract, prepared: Prepared, rij: np.ndarray) -> None:
+    for name, col in contract.columns.items():
+        if col.warn_below is None:
+            continue
+        values = prepared.gx[name].to_numpy(dtype="float64", na_value=np.nan)
+        low = np.flatnonzero(values < col.warn_below)
+        if len(low) == 0:
+            continue
+        template = (col.warn_message or "{n} rij(en) met {kolom} onder {grens}: opgenomen, maar onwaarschijnlijk.").strip()
+        result.waarschuwingen.append(template.format(
+            n=len(low), kolom=name, grens=col.warn_below, rijen=", ".join(str(r) for r in rij[low[:5]]),
+            voorbeeld=int(values[low[0]]) if float(values[low[0]]).is_integer() else values[low[0]],
+        ))
+        result.kengetallen[f"{name}_onder_{_fmt(col.warn_below)}"] = int(len(low))
+
+
+def _fmt(value) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _quarantine_unknown_addresses(
+    result: ValidationResult,
+    contract: Contract,
+    prepared: Prepared,
+    rij: np.ndarray,
+    bag_hoofdadressen: pd.DataFrame | None,
+    gemeente: str,
+    maand: str | None,
+) -> np.ndarray:
+    """Rows whose filled-in address is not a hoofdadres of the month's BAG go to quarantine."""
+    column = contract.reference_column
+    keep = np.ones(len(prepared.text), dtype=bool)
+    if bag_hoofdadressen is None:
+        result.waarschuwingen.append(
+            f"Kolom '{column}' is niet vergeleken met de BAG-hoofdadressen van {maand}: geen BAG meegegeven, "
+            "dus de quarantaineregel is niet gecontroleerd."
+        )
+        return keep
+    ids = prepared.text[column]
+    known = pd.Index(bag_hoofdadressen["nummeraanduiding_id"].astype("string").dropna().unique())
+    unknown = (ids.notna() & ~ids.isin(known)).to_numpy()
+    if not unknown.any():
+        return keep
+    keep = ~unknown
+    waar = "de BAG" if gemeente == "*" else f"de BAG van gemeente {gemeente}"
+    reden = f"{column} is geen hoofdadres in {waar} (maand {maand})"
+    result.quarantaine = pd.DataFrame({
+        "bestand": pd.array([result.bestand] * int(unknown.sum()), dtype="string"),
+        "rij": pd.array(rij[unknown], dtype="Int64"),
+        "kolom": pd.array([column] * int(unknown.sum()), dtype="string"),
+        "waarde": pd.array(ids[unknown].tolist(), dtype="string"),
+        "reden": pd.array([reden] * int(unknown.sum()), dtype="string"),
+    })
+    share = unknown.mean()
+    if share > 0.05:
+        result.waarschuwingen.append(
+            f"{int(unknown.sum())} van {len(unknown)} rijen ({_pct(share)}) in quarantaine: {reden}. Is de BAG van "
+            f"dezelfde maand en gemeente geladen?"
+        )
+    return keep
+
+
+def _check_brp(
+    result: ValidationResult,
+    contract: Contract,
+    prepared: Prepared,
+    keep: np.ndarray,
+    bag_hoofdadressen: pd.DataFrame | None,
+    vorige: dict | None,
+    maand: str | None,
+) -> None:
+    """Truncated export (refuse), plausibility against the previous month (warn), figures for next month."""
+    rules = contract.plausibility
+    ingeschrevenen = prepared.gx["ingeschrevenen"].to_numpy(dtype="float64")
+    counts = prepared.gx[[c for c in ("ingeschrevenen", "briefadressen", "inschrijvingen", "uitschrijvingen", "vertrokken_onbekend")]]
+    all_zero = int((counts.fillna(0).to_numpy() == 0).all(axis=1).sum())
+    if all_zero:
+        result.waarschuwingen.append(f"{all_zero} rij(en) met alleen nullen; een adres zonder aantallen hoeft niet in het bestand.")
+    total = int(np.nansum(ingeschrevenen[keep]))
+    rows = int(keep.sum())
+    result.kengetallen.update({"ingeschrevenen": total, "rijen": rows})
+
+    if bag_hoofdadressen is None:
+        result.waarschuwingen.append(
+            "Niet gecontroleerd of het bestand volledig is (aandeel woningen zonder ingeschrevenen): geen BAG meegegeven."
+        )
+    else:
+        is_woning = bag_hoofdadressen["is_woning"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        woningen = pd.Index(bag_hoofdadressen.loc[is_woning, "nummeraanduiding_id"].astype("string").dropna().unique())
+        if len(woningen):
+            bewoond = prepared.text["nummeraanduiding_id"][keep & (ingeschrevenen > 0)]
+            n_bewoond = int(woningen.isin(bewoond).sum())
+            share_leeg = 1 - n_bewoond / len(woningen)
+            result.kengetallen["aandeel_woningen_zonder_ingeschrevenen"] = round(share_leeg, 4)
+            limit = rules.get("max_share_woningen_without_ingeschrevenen", 0.25)
+            if share_leeg > limit:
+                result.bevindingen.append(Bevinding(
+                    bestand=result.bestand, kolom="ingeschrevenen",
+                    regel=f"hoogstens {_pct(limit)} van de woningen zonder ingeschrevenen",
+                    toelichting=f"met dit bestand zou {_pct(share_leeg)} van de {len(woningen)} woningen in de BAG van "
+                                f"{maand} geen ingeschrevenen hebben (maar {n_bewoond} woningen met ingeschrevenen)",
+                    advies="Dit is vrijwel zeker een afgebroken of onvolledige export (bijvoorbeeld één wijk of alleen de "
+                           "eerste regels), geen leegstand. Vraag Burgerzaken om de volledige export voor alle adressen "
+                           f"van de gemeente en {OPNIEUW}",
+                ))
+
+    if vorige:
+        margin = rules.get("previous_ingeschrevenen_margin", 0.15)
+        prev_total = int(vorige.get("ingeschrevenen") or 0)
+        if prev_total and abs(total - prev_total) / prev_total > margin:
+            result.waarschuwingen.append(
+                f"Totaal ingeschrevenen {total} wijkt {_pct(abs(total - prev_total) / prev_total)} af van de vorige maand "
+                f"({prev_total}); meer dan {_pct(margin)}. Controleer of de export volledig en van de juiste maand is."
+            )
+        margin = rules.get("previous_rows_margin", 0.20)
+        prev_rows = int(vorige.get("rijen") or 0)
+        if prev_rows and abs(rows - prev_rows) / prev_rows > margin:
+            result.waarschuwingen.append(
+                f"Aantal adressen (rijen) {rows} wijkt {_pct(abs(rows - prev_rows) / prev_rows)} af van de vorige maand "
+                f"({prev_rows}); meer dan {_pct(margin)}. Controleer of de export volledig en van de juiste maand is."
+            )
+
+
+def _pct(share: float) -> str:
+    value = round(share * 100, 1)
+    text = f"{value:.0f}" if value.is_integer() else f"{value:.1f}".replace(".", ",")
+    return f"{text} %"
+
+
+# --------------------------------------------------------------------------- output
+
+
+def typed_frame(prepared: Prepared, rij: np.ndarray, keep: np.ndarray | None = None) -> pd.DataFrame:
+    """Accepted rows, typed, with the contract's column names plus `rij`."""
+    frame = prepared.typed.copy()
+    frame["rij"] = pd.array(rij, dtype="int64")
+    if keep is not None and not keep.all():
+        frame = frame[keep]
+    return frame.reset_index(drop=True)
