@@ -225,9 +225,9 @@ def export_pngs(items: list[tuple[object, Path]], timeout: float = PNG_TIMEOUT_S
     """Static PNGs via kaleido with Debian's Chromium; ([], reason) when that is not possible."""
     if not items:
         return [], ""
-    browser = os.environ.get("BROWSER_PATH") or (CHROMIUM if Path(CHROMIUM).exists() else None)
-    if browser is None:
-        return [], f"geen Chromium gevonden ({CHROMIUM}); PNG-afbeeldingen overgeslagen"
+    browser = os.environ.get("BROWSER_PATH") or CHROMIUM
+    if not Path(browser).exists():
+        return [], f"geen Chromium gevonden ({browser}); PNG-afbeeldingen overgeslagen"
     os.environ["BROWSER_PATH"] = browser
     outcome: dict = {}
 
