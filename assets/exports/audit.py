@@ -1,0 +1,48 @@
+"""Audit helpers of the exports module: the audit tables, the OS user and the code version."""
+from __future__ import annotations
+
+import getpass
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+
+AUDIT_SQL = Path(__file__).resolve().parent / "audit.sql"
+
+
+def ensure_audit(con: duckdb.DuckDBPyConnection) -> None:
+    """Create audit.exports and audit.opschoning when they are not there yet."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS audit")
+    con.execute(AUDIT_SQL.read_text(encoding="utf-8"))
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers): still record something
+        return "onbekend"
+
+
+@lru_cache(maxsize=1)
+def code_version() -> dict:
+    """Package version and git commit of the running code ('onbekend' when not available)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pipelines.settings import PROJECT_DIR
+
+    try:
+        pakket = version("risicoradar")
+    except PackageNotFoundError:
+        pakket = "onbekend"
+    commit, gewijzigd = "onbekend", None
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=10)
+        if out.returncode == 0 and out.stdout.strip():
+            commit = out.stdout.strip()
+            diff = subprocess.run(["git", "diff-index", "--quiet", "HEAD", "--"], cwd=PROJECT_DIR,
+                                  capture_output=True, timeout=10)
+            gewijzigd = diff.returncode == 1
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return {"pakket": pakket, "git_commit": commit, "lokale_wijzigingen": gewijzigd}

@@ -1,0 +1,11 @@
+-- export.buurt_leegstand: the export month's dwelling stock and administratively vacant
+-- dwellings per buurt (plain counts; assets/exports/tables.py suppresses them).
+SELECT
+    buurtcode,
+    buurtnaam,
+    woningen,
+    leegstaand,
+    woz_meegenomen
+FROM marts.vacancy_buurt
+WHERE maand = $maand
+ORDER BY buurtcode

@@ -1,0 +1,415 @@
+"""The RIEC export package: trends and per-buurt figures, suppressed, with a manifest and an audit row.
+
+    export_riec(settings, "2026-10")                          # tables only
+    export_riec(settings, "2026-10", adressen=True,
+                grondslag="RIEC-convenant 2023, art. 5")      # plus the minimised address list
+
+writes `<data>/output/<maand>/export_riec/`:
+
+    LEESMIJ.txt                      what is in the package, the suppression rule (Dutch)
+    buurtcijfers_<maand>.csv         leegstand and control-list counts per buurt, suppressed
+    trend_<tabel>.csv                the trend tables (assets.reports.trends), suppressed
+    riec_export_<maand>.xlsx         the same tables in one workbook
+    adressen_<maand>.csv             only with adressen=True and a grondslag
+    manifest.json                    purpose, basis, recipient, dates, files with rows and
+                                     SHA-256, suppression rule, code version, the 8-step check
+
+CSV: `;`, decimal comma, UTF-8 with BOM (Dutch Excel). The folder is 0700 and its files 0600;
+the package is written into a private temporary folder and renamed into place, replacing an
+earlier package of the same month. Every package is recorded in audit.exports before it is
+renamed into place (who, when, what, on which basis, the hashes).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from assets.exports.audit import code_version, ensure_audit, os_user
+from assets.exports.suppression import Rule, threshold_from
+from assets.exports.tables import TREND_DESCRIPTIONS, buurtcijfers, suppress_trends
+from assets.warehouse import month_params, query, scalar
+
+FOLDER = "export_riec"
+TMP_PREFIX = ".export_riec-tmp-"
+ADDRESS_PREFIX = "adressen_"
+MAAND = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+DOEL = (
+    "Regionaal informatiebeeld mensenhandel (RIEC Den Haag): trends en buurtcijfers over signalen, "
+    "administratieve leegstand en controles, voor de integrale aanpak (beleid mensenhandel "
+    "Zoeterwoude, par. 5.6)."
+)
+DOEL_ADRESSEN = (
+    "Voorbereiding en afstemming van de integrale controles van de adressen op de controlelijst, "
+    "met de partners van het signaleringsoverleg (beleid mensenhandel Zoeterwoude, par. 5.6)."
+)
+
+# Stappenplan of beleid 5.6.2 (handreiking 'De aanpak van mensenhandel en het gebruik van
+# persoonsgegevens', JenV 2020), word for word.
+STAPPEN = (
+    "Is de AVG of de Wet politiegegevens (Wpg) van toepassing op de verstrekking?",
+    "Vallen de persoonsgegevens onder een geheimhoudingsplicht en zo ja, kan deze worden doorbroken?",
+    "Als er bijzondere persoonsgegevens worden verstrekt, is er een wettelijke grondslag die het verbod om "
+    "bijzondere persoonsgegevens te verwerken doorbreekt?",
+    "Als er strafrechtelijke persoonsgegevens verstrekt worden, is daar een wettelijke grondslag voor?",
+    "Kan de verstrekking van de persoonsgegevens worden gebaseerd op een wettelijke grondslag?",
+    "Staat het doelbindingsbeginsel de verstrekking ('verdere verwerking') van de persoonsgegevens toe?",
+    "Wordt er niet meer verstrekt dan de strikt noodzakelijke persoonsgegevens (need to know, in plaats van nice to know)?",
+    "Moet de betrokkene worden geïnformeerd over de verstrekking of bestaat daarop een uitzondering?",
+)
+NIET_VASTGELEGD = "Niet vastgelegd bij de export: vastleggen in het verstrekkingsdossier vóór verzending."
+PLACEHOLDERS = {"", "-", "?", "nvt", "n.v.t.", "n.v.t", "geen", "onbekend", "x", "todo"}
+
+
+class ExportFout(Exception):
+    """The export cannot be made; the message says why, in Dutch."""
+
+
+class ExportGeweigerd(ExportFout):
+    """An address-level export was asked for without a legal basis."""
+
+
+def _refusal(maand: str, ontvanger: str) -> str:
+    return (
+        f"Export van adresgegevens ({maand}, ontvanger {ontvanger}) geweigerd: er is geen grondslag opgegeven.\n"
+        "Een adreslijst met aanleiding en redenen gaat over de bewoners en gebruikers van die adressen: het zijn "
+        "persoonsgegevens. Volgens het stappenplan uit paragraaf 5.6.2 van het beleid (handreiking 'De aanpak van "
+        "mensenhandel en het gebruik van persoonsgegevens') mag de gemeente ze alleen verstrekken als alle acht "
+        "stappen doorlopen zijn: onder meer een wettelijke grondslag voor de verstrekking (stap 5), doelbinding: de "
+        "verstrekking past bij het doel waarvoor de gegevens verzameld zijn (stap 6), en need to know: niet meer "
+        "dan strikt noodzakelijk (stap 7).\n"
+        "Geef de grondslag op (bijvoorbeeld: RIEC-convenant 2023, art. 5) en leg de antwoorden op het stappenplan "
+        "vast, of exporteer zonder adressen: de trends en buurtcijfers zijn geaggregeerd en onderdrukt en bevatten "
+        "geen persoonsgegevens."
+    )
+
+
+def _valid_basis(grondslag: str | None) -> bool:
+    return grondslag is not None and grondslag.strip().lower() not in PLACEHOLDERS and len(grondslag.strip()) >= 5
+
+
+def _stappenplan(adressen: bool, grondslag: str | None, doel: str, threshold: int,
+                 opgegeven: Mapping | None) -> list[dict]:
+    """The 8 questions with the answers as recorded: given ones first, else what the export
+    itself can state; steps that need a person's judgement stay 'niet vastgelegd'."""
+    given = {int(k): str(v).strip() for k, v in (opgegeven or {}).items() if str(v).strip()}
+    if adressen:
+        auto = {
+            1: "Ja: de adreslijst (adres, aanleiding, redenen) gaat over de bewoners en gebruikers van de adressen; "
+               "de AVG is van toepassing op de verstrekking door de gemeente.",
+            5: f"Grondslag opgegeven bij de export: {grondslag}",
+            6: f"Doel van de verstrekking: {doel}",
+            7: "Alleen de controlelijst van de maand: rang, verblijfsobject-id, adres, postcode, aanleiding en redenen. "
+               "Geen aantallen ingeschrevenen, geen punten per indicator, geen persoonsgegevens uit de BRP. "
+               f"Tabellen met aantallen zijn onderdrukt (grens {threshold}).",
+        }
+    else:
+        geen = "Niet van toepassing: de export bevat geen persoonsgegevens."
+        auto = {
+            1: "Nee: de export bevat alleen geaggregeerde aantallen per buurt en maand; aantallen onder de "
+               f"onderdrukkingsgrens ({threshold}) en cellen die daaruit terug te rekenen zijn, zijn verborgen. "
+               "Geen adressen, geen persoonsgegevens.",
+            2: geen,
+            3: geen,
+            4: geen,
+            5: (f"Geen grondslag nodig voor anonieme gegevens; opgegeven: {grondslag}" if grondslag
+                else "Geen grondslag nodig: geen persoonsgegevens."),
+            6: f"Doel van de verstrekking: {doel}",
+            7: "Alleen trends en buurtcijfers; kleine aantallen onderdrukt; geen adres- of persoonsgegevens.",
+            8: "Niet van toepassing: er zijn geen betrokkenen herleidbaar.",
+        }
+    rows = []
+    for stap, vraag in enumerate(STAPPEN, start=1):
+        if stap in given:
+            antwoord, bron = given[stap], "opgegeven"
+        elif stap in auto:
+            antwoord, bron = auto[stap], "export"
+        else:
+            antwoord, bron = NIET_VASTGELEGD, "niet vastgelegd"
+        rows.append({"stap": stap, "vraag": vraag, "antwoord": antwoord, "bron": bron})
+    return rows
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _cell(value):
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return "ja" if bool(value) else "nee"
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()  # numpy scalar -> Python
+    return value
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns of Python ints/floats/strings, booleans as ja/nee, missing as None."""
+    return frame.astype(object).apply(lambda column: column.map(_cell))
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """`;`-separated, decimal comma, UTF-8 with BOM (what Dutch Excel opens directly)."""
+    def text(value):
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return str(round(value, 4)).replace(".", ",")
+        return value
+
+    _plain(frame).apply(lambda column: column.map(text)).to_csv(
+        path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\r\n"
+    )
+
+
+def write_xlsx(sheets: dict[str, pd.DataFrame], toelichting: list[str], path: Path) -> None:
+    from openpyxl.utils import get_column_letter
+
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        pd.DataFrame({"toelichting": toelichting}).to_excel(writer, sheet_name="toelichting", index=False)
+        writer.sheets["toelichting"].column_dimensions["A"].width = 120
+        for name, frame in sheets.items():
+            data = _plain(frame)
+            sheet = name[:31]
+            data.to_excel(writer, sheet_name=sheet, index=False)
+            ws = writer.sheets[sheet]
+            ws.freeze_panes = "A2"
+            for i, column in enumerate(data.columns, start=1):
+                width = max([len(str(column))] + [len(str(v)) for v in data[column].head(200).tolist()])
+                ws.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _leesmij(maand: str, rule: Rule, beschrijvingen: dict[str, str], adressen: bool, grondslag: str | None,
+             ontvanger: str, doel: str) -> list[str]:
+    regels = [
+        f"risicoradar - export voor {ontvanger}, peilmaand {maand}",
+        "",
+        f"Doel: {doel}",
+        f"Grondslag: {grondslag or 'geen (geen persoonsgegevens in deze export)'}",
+        "",
+        "Inhoud:",
+        *[f"  {bestand}: {tekst}" for bestand, tekst in beschrijvingen.items()],
+        "",
+        "Onderdrukking van kleine aantallen:",
+        f"  - Aantallen kleiner dan {rule.threshold} (ook 0) zijn vervangen door '{rule.marker}'; totalen ook.",
+        "  - Daarnaast zijn zo nodig andere cellen verborgen (secundaire onderdrukking), zodat geen verborgen",
+        "    cel uit de rij- en kolomtotalen terug te rekenen is. Een '"
+        f"{rule.marker}' zegt dus niet dat het aantal klein is.",
+        f"  - Percentages alleen als teller en noemer minstens {rule.threshold} zijn en beide getoond worden.",
+        "  - Totalen alleen binnen een maand; verschillen met de vorige maand en cumulatieve cijfers staan er",
+        "    niet in: reken ze zelf uit met de getoonde cellen.",
+        "",
+        "CSV: scheidingsteken ';', decimaalteken ',', UTF-8 met BOM. manifest.json geeft per bestand het aantal",
+        "rijen en de SHA-256-controlesom.",
+    ]
+    if adressen:
+        regels += [
+            "",
+            "LET OP: deze export bevat adresgegevens (persoonsgegevens). Alleen gebruiken voor het genoemde doel,",
+            "niet verder verstrekken, en verwijderen als het doel bereikt is.",
+        ]
+    return regels
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    """Rename the finished temporary folder into place, replacing an earlier package."""
+    old = None
+    if target.exists():
+        old = target.parent / f"{TMP_PREFIX}oud-{uuid.uuid4().hex[:8]}"
+        os.rename(target, old)
+    os.rename(tmp, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _private_dirs(path: Path) -> None:
+    """Create `path` and missing parents owner-only (existing parents are left as they are)."""
+    missing = []
+    for folder in [path, *path.parents]:
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700)
+        folder.chmod(0o700)
+
+
+# --- the export ----------------------------------------------------------------------------------
+
+
+def export_riec(
+    settings,
+    maand: str,
+    ontvanger: str = "riec",
+    grondslag: str | None = None,
+    adressen: bool = False,
+    gebruiker: str | None = None,
+    *,
+    doel: str | None = None,
+    stappenplan: Mapping[int, str] | None = None,
+) -> Path:
+    """Write the RIEC package of `maand` and record it in audit.exports; returns the folder.
+
+    `adressen=True` adds the minimised control list and needs a `grondslag` naming the legal
+    basis, else `ExportGeweigerd`. `stappenplan` holds recorded answers to the 8 steps of
+    beleid 5.6.2 ({1: "...", ...}); steps not given are answered from what the export can state
+    or marked 'niet vastgelegd'. `gebruiker` defaults to the OS user.
+    """
+    if not MAAND.match(str(maand)):
+        raise ExportFout(f"'{maand}' is geen maand; gebruik JJJJ-MM, bijvoorbeeld 2026-10.")
+    ontvanger = (ontvanger or "").strip()
+    if not ontvanger:
+        raise ExportFout("Geef een ontvanger op (bijvoorbeeld: RIEC Den Haag).")
+    grondslag = grondslag.strip() if grondslag and grondslag.strip() else None
+    if adressen and not _valid_basis(grondslag):
+        raise ExportGeweigerd(_refusal(maand, ontvanger))
+    if not settings.warehouse.exists():
+        raise ExportFout(f"Er is nog geen warehouse in {settings.data}; verwerk eerst een maand (risicoradar run).")
+
+    doel = (doel or (DOEL_ADRESSEN if adressen else DOEL)).strip()
+    rule = Rule(threshold_from(settings))
+    params = month_params(maand)
+    started = dt.datetime.now().astimezone().replace(microsecond=0)
+    os_gebruiker = os_user()
+    gebruiker = (gebruiker or "").strip() or os_gebruiker
+    export_id = str(uuid.uuid4())
+
+    con = duckdb.connect(str(settings.warehouse))
+    try:
+        ensure_audit(con)
+        if not scalar(con, "SELECT count(*) FROM marts.vacancy_buurt WHERE maand = $maand", {"maand": maand}):
+            raise ExportFout(f"Maand {maand} is niet verwerkt in het warehouse; draai eerst: risicoradar run --maand {maand}")
+        tables = _tables(con, settings, maand, rule, adressen)
+        target = settings.output_month(maand) / FOLDER
+        old_umask = os.umask(0o077)
+        try:
+            _private_dirs(target.parent)
+            tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=target.parent))
+            try:
+                manifest, files = _write_package(tmp, tables, maand, params, rule, ontvanger, grondslag, doel,
+                                                 adressen, stappenplan, started, export_id)
+                manifest_hash = sha256(tmp / "manifest.json")
+                tmp.chmod(0o700)
+                for path in tmp.iterdir():
+                    path.chmod(0o600)
+                con.execute(
+                    "INSERT INTO audit.exports VALUES ($id, $tijd, $gebruiker, $os, $maand, $ontvanger, $doel, "
+                    "$grondslag, $adressen, $tabellen, $bestanden, $manifest, $map, $code)",
+                    {
+                        "id": export_id, "tijd": started.replace(tzinfo=None), "gebruiker": gebruiker, "os": os_gebruiker,
+                        "maand": maand, "ontvanger": ontvanger, "doel": doel, "grondslag": grondslag,
+                        "adressen": bool(adressen),
+                        "tabellen": json.dumps([{k: t[k] for k in ("tabel", "bestand", "rijen")} for t in manifest["tabellen"]],
+                                               ensure_ascii=False),
+                        "bestanden": json.dumps(files, ensure_ascii=False), "manifest": manifest_hash,
+                        "map": str(target), "code": json.dumps(manifest["code_versie"]),
+                    },
+                )
+                _publish(tmp, target)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+        finally:
+            os.umask(old_umask)
+    finally:
+        con.close()
+    return target
+
+
+def _tables(con: duckdb.DuckDBPyConnection, settings, maand: str, rule: Rule, adressen: bool) -> dict:
+    from assets.reports.trends import trend_tables
+
+    labels = {}
+    try:
+        from assets.scoring import load
+
+        labels = {i.id: i.label for i in load(settings.indicatoren_path)}
+    except Exception:  # labels are a courtesy; the ids are in the table anyway
+        labels = {}
+    params = {"maand": maand}
+    vacancy = query(con, "export.buurt_leegstand", params).df()
+    lijst = query(con, "export.buurt_controlelijst", params).df()
+    trends, left_out = suppress_trends(trend_tables(con, maand), rule, labels)
+    result = {
+        "buurtcijfers": (buurtcijfers(vacancy, lijst, rule),
+                         f"Per buurt in {maand}: woningen, administratief leegstaand, leegstandpercentage, "
+                         "adressen op de controlelijst (risicolijst, steekproef)"),
+    }
+    for name, frame in trends.items():
+        result[f"trend_{name}"] = (frame, TREND_DESCRIPTIONS.get(name, name))
+    if adressen:
+        result["adressen"] = (query(con, "export.adressen", params).df(),
+                              f"Controlelijst {maand}, geminimaliseerd: rang, verblijfsobject, adres, postcode, "
+                              "aanleiding, redenen")
+    return {"tabellen": result, "niet_opgenomen": left_out}
+
+
+def _write_package(tmp: Path, tables: dict, maand: str, params: dict, rule: Rule, ontvanger: str,
+                   grondslag: str | None, doel: str, adressen: bool, stappenplan, started: dt.datetime,
+                   export_id: str) -> tuple[dict, dict]:
+    entries, beschrijvingen, sheets = [], {}, {}
+    for name, (frame, beschrijving) in tables["tabellen"].items():
+        bestand = f"{ADDRESS_PREFIX}{maand}.csv" if name == "adressen" else (
+            f"buurtcijfers_{maand}.csv" if name == "buurtcijfers" else f"{name}.csv")
+        write_csv(frame, tmp / bestand)
+        entries.append({"tabel": name, "bestand": bestand, "beschrijving": beschrijving, "rijen": int(len(frame)),
+                        "kolommen": [str(c) for c in frame.columns], "onderdrukt": name != "adressen"})
+        beschrijvingen[bestand] = beschrijving
+        if name != "adressen":
+            sheets[name.removeprefix("trend_")] = frame
+    xlsx = f"riec_export_{maand}.xlsx"
+    beschrijvingen[xlsx] = "Alle tabellen hierboven behalve de adreslijst, een blad per tabel, met toelichting"
+    beschrijvingen["manifest.json"] = "Wat er gedeeld is, waarom, op welke grond, met controlesommen"
+    leesmij = _leesmij(maand, rule, beschrijvingen, adressen, grondslag, ontvanger, doel)
+    write_xlsx(sheets, leesmij, tmp / xlsx)
+    entries.append({"tabel": "werkmap", "bestand": xlsx, "beschrijving": beschrijvingen[xlsx],
+                    "rijen": int(sum(len(f) for f in sheets.values())), "bladen": ["toelichting", *[n[:31] for n in sheets]],
+                    "onderdrukt": True})
+    (tmp / "LEESMIJ.txt").write_text("\n".join(leesmij) + "\n", encoding="utf-8")
+    entries.append({"tabel": "leesmij", "bestand": "LEESMIJ.txt", "beschrijving": "Toelichting bij de export",
+                    "rijen": len(leesmij), "onderdrukt": False})
+    files = {}
+    for entry in entries:
+        entry["sha256"] = files[entry["bestand"]] = sha256(tmp / entry["bestand"])
+
+    manifest = {
+        "export_id": export_id,
+        "doel": doel,
+        "grondslag": grondslag,
+        "ontvanger": ontvanger,
+        "datum": started.isoformat(),
+        "maand": maand,
+        "peildatum": params["peildatum"].isoformat(),
+        "adresgegevens": bool(adressen),
+        "tabellen": entries,
+        "niet_opgenomen": [
+            {"tabel": name, "reden": "geen onderdrukkingsregel voor deze tabel: niet geëxporteerd"}
+            for name in tables["niet_opgenomen"]
+        ],
+        "onderdrukking": {**rule.describe(), "toegepast_op": "alle tabellen met aantallen; niet op de adreslijst"},
+        "csv": {"scheidingsteken": ";", "decimaalteken": ",", "codering": "UTF-8 met BOM"},
+        "code_versie": code_version(),
+        "stappenplan_5_6_2": _stappenplan(adressen, grondslag, doel, rule.threshold, stappenplan),
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return manifest, files
