@@ -290,6 +290,6 @@ CREATE TABLE IF NOT EXISTS marts.evaluatie_buurt (
 );
 CREATE TABLE IF NOT EXISTS marts.evaluatie_drift (
     maand VARCHAR NOT NULL, indicator VARCHAR NOT NULL,
-    objecten INTEGER, objecten_vorige_maand INTEGER, factor DOUBLE, signaal BOOLEAN,
+    objecten INTEGER, objecten_vorige_maand INTEGER, factor DOUBLE, aanloop BOOLEAN, signaal BOOLEAN,
     PRIMARY KEY (maand, indicator)
 );

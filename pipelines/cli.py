@@ -81,14 +81,17 @@ def run_months(settings: Settings, months: list[str], echo=click.echo) -> bool:
 
     instance = DagsterInstance.get()
     ok = True
-    ref = defs.resolve_job_def("referentiegegevens").execute_in_process(instance=instance, raise_on_error=False)
+    quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("RISICORADAR_LOG", "WARNING")}}}}
+    ref = defs.resolve_job_def("referentiegegevens").execute_in_process(
+        instance=instance, raise_on_error=False, run_config=quiet
+    )
     if not ref.success:
         ok = False
         for message in _failure_messages(ref):
             echo(f"Referentiegegevens niet geladen:\n{message}", err=True)
     job = defs.resolve_job_def("maandelijkse_verversing")
     for maand in months:
-        result = job.execute_in_process(partition_key=maand, instance=instance, raise_on_error=False)
+        result = job.execute_in_process(partition_key=maand, instance=instance, raise_on_error=False, run_config=quiet)
         if result.success:
             echo(f"{maand}: verwerkt.")
         else:

@@ -188,17 +188,20 @@ def test_disparity_flag_fires_on_concentrated_selection_and_stays_quiet_when_spr
     assert not frame(spread, "SELECT signaal FROM marts.evaluatie_buurt").signaal.any()
 
 
-def test_drift_flag_fires_on_a_jump_and_not_on_stable_months():
+def test_drift_flag_fires_on_a_jump_and_not_on_stable_months_or_during_run_in():
     con = new_warehouse()
-    for m, briefadres_objects in (("2026-08", 6), ("2026-09", 7), ("2026-10", 20)):
+    months = [f"2025-{m:02d}" for m in range(1, 13)] + ["2026-01", "2026-02"]
+    briefadres_objects = dict(zip(months, [2, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 10, 25]))
+    for m in months:
         for n in range(1, 31):
             add_object(con, m, n)
-            add_brp(con, m, n, ingeschrevenen=1, briefadressen=3 if n <= briefadres_objects else 0)
+            add_brp(con, m, n, ingeschrevenen=1, briefadressen=3 if n <= briefadres_objects[m] else 0)
         build_marts(con, m)
-    d = frame(con, "SELECT maand, signaal, objecten, objecten_vorige_maand FROM marts.evaluatie_drift "
+    d = frame(con, "SELECT maand, aanloop, signaal, objecten FROM marts.evaluatie_drift "
                    "WHERE indicator = 'veel_briefadressen' ORDER BY maand")
-    assert d.signaal.tolist() == [False, False, True]
-    assert d.objecten.tolist() == [6, 7, 20]
+    assert d.aanloop.tolist() == [True] * 12 + [False, False]
+    assert not d.signaal.iloc[:13].any(), "2 -> 9 in month 2 is run-in, 9 -> 10 is stable"
+    assert bool(d.signaal.iloc[13]) and d.objecten.iloc[13] == 25
     assert frame(con, "SELECT count(*) AS n FROM marts.evaluatie_drift WHERE signaal").n[0] == 1
 
 

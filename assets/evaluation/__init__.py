@@ -28,6 +28,7 @@ def build(con: duckdb.DuckDBPyConnection, params: dict, evaluatie: dict) -> dict
         "buurt_minimum": int(evaluatie.get("buurt_minimum", 5)),
         "drift_factor": float(evaluatie.get("drift_factor", 2.0)),
         "drift_minimum": int(evaluatie.get("drift_minimum", 5)),
+        "drift_aanloop_maanden": int(evaluatie.get("drift_aanloop_maanden", 12)),
     }
     return {table: replace_month(con, table, full) for table in TABLES}
 

@@ -1,17 +1,20 @@
--- marts.evaluatie_buurt: disparity check per buurt. Share of all risicolijst selections so far
--- against the buurt's share of objects; a ratio above the bound (default 3x) with at least
--- $buurt_minimum selections is flagged — the concentration that sank SyRI. Also hit rate per
--- buurt. The buurt is context here, never a score input.
-WITH objecten AS (
+-- marts.evaluatie_buurt: disparity check per buurt — the concentration that sank SyRI. The
+-- question is whether residents of one neighbourhood are selected far more often than its share
+-- of dwellings: distinct woningen on the risicolijst in the 12 months up to this one, against the
+-- buurt's share of woningen. A ratio above the bound (default 3x) with at least $buurt_minimum
+-- selected woningen is flagged. Also hit rate of all controls per buurt. The buurt is context
+-- here, never a score input.
+WITH woningen AS (
     SELECT coalesce(buurtcode, 'onbekend') AS buurtcode, count(*) AS objecten
     FROM marts.address_features
-    WHERE maand = $maand AND (is_woning OR ingeschrevenen > 0 OR vestigingen_actief > 0)
+    WHERE maand = $maand AND is_woning
     GROUP BY ALL
 ),
 selecties AS (
-    SELECT coalesce(buurtcode, 'onbekend') AS buurtcode, count(*) AS selecties
-    FROM marts.control_list
-    WHERE aanleiding = 'risicolijst' AND maand <= $maand
+    SELECT coalesce(f.buurtcode, 'onbekend') AS buurtcode, count(DISTINCT l.verblijfsobject_id) AS selecties
+    FROM marts.control_list AS l
+    JOIN marts.address_features AS f ON f.maand = l.maand AND f.verblijfsobject_id = l.verblijfsobject_id
+    WHERE l.aanleiding = 'risicolijst' AND l.maand BETWEEN $begin_12m AND $maand AND f.is_woning
     GROUP BY ALL
 ),
 controles AS (
@@ -25,13 +28,13 @@ controles AS (
     GROUP BY ALL
 ),
 samen AS (
-    SELECT o.buurtcode, o.objecten,
-           o.objecten / sum(o.objecten) OVER () AS aandeel_objecten,
+    SELECT w.buurtcode, w.objecten,
+           w.objecten / sum(w.objecten) OVER () AS aandeel_objecten,
            coalesce(s.selecties, 0) AS selecties,
            coalesce(s.selecties, 0) / nullif(sum(coalesce(s.selecties, 0)) OVER (), 0) AS aandeel_selecties,
            coalesce(c.gecontroleerd, 0) AS gecontroleerd,
            coalesce(c.treffers, 0) AS treffers
-    FROM objecten AS o
+    FROM woningen AS w
     LEFT JOIN selecties AS s USING (buurtcode)
     LEFT JOIN controles AS c USING (buurtcode)
 )

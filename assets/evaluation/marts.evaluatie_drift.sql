@@ -1,5 +1,8 @@
 -- marts.evaluatie_drift: prevalence of each indicator (objects that score on it) against the
 -- previous month. A jump above the factor is flagged: usually a source change, not a real one.
+-- While the warehouse holds less history than the indicators' windows ($drift_aanloop_maanden
+-- months before this one), counts grow because the windows fill up: that run-in is shown
+-- (aanloop = true) but not flagged.
 WITH per_object AS (
     SELECT maand, unnest(indicatoren) AS indicator
     FROM marts.address_scores
@@ -11,6 +14,10 @@ telling AS (
 vorige_bekend AS (
     SELECT count(*) > 0 AS bekend FROM marts.address_scores WHERE maand = $vorige_maand
 ),
+historie AS (
+    SELECT count(DISTINCT maand) < $drift_aanloop_maanden AS aanloop
+    FROM staging.bag_verblijfsobject WHERE maand < $maand
+),
 indicatoren AS (
     SELECT DISTINCT indicator FROM indicator_drempels
 )
@@ -19,7 +26,8 @@ SELECT $maand AS maand, i.indicator,
        CASE WHEN (SELECT bekend FROM vorige_bekend) THEN coalesce(v.objecten, 0) END AS objecten_vorige_maand,
        greatest(coalesce(n.objecten, 0), coalesce(v.objecten, 0))
            / nullif(least(coalesce(n.objecten, 0), coalesce(v.objecten, 0)), 0) AS factor,
-       coalesce((SELECT bekend FROM vorige_bekend)
+       (SELECT aanloop FROM historie) AS aanloop,
+       coalesce((SELECT bekend FROM vorige_bekend) AND NOT (SELECT aanloop FROM historie)
                 AND greatest(coalesce(n.objecten, 0), coalesce(v.objecten, 0)) >= $drift_minimum
                 AND (least(coalesce(n.objecten, 0), coalesce(v.objecten, 0)) = 0
                      OR greatest(coalesce(n.objecten, 0), coalesce(v.objecten, 0))

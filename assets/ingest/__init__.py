@@ -93,6 +93,14 @@ def month_files(settings: Settings, maand: str) -> dict:
     return {f.source: f for f in scan_inbox(settings.inbox) if f.maand == maand and f.source in MONTHLY_SOURCES}
 
 
+def _unregister(con, name: str) -> None:
+    """Drop a registered frame; quietly, so an aborted transaction keeps its own error."""
+    try:
+        con.unregister(name)
+    except duckdb.Error:
+        pass
+
+
 def _write_raw(con, source: str, frame: pd.DataFrame, maand: str, bestand: str) -> None:
     data = frame.copy()
     if source != "rni_inschrijvingen":  # RNI carries its own `maand` column (checked by the contract)
@@ -104,7 +112,7 @@ def _write_raw(con, source: str, frame: pd.DataFrame, maand: str, bestand: str) 
         con.execute(f"DELETE FROM raw.{source} WHERE maand = $maand", {"maand": maand})
         con.execute(f"INSERT INTO raw.{source} BY NAME SELECT * FROM _raw_frame")
     finally:
-        con.unregister("_raw_frame")
+        _unregister(con, "_raw_frame")
 
 
 def _write_quarantine(con, source: str, maand: str, quarantaine: pd.DataFrame | None) -> int:
@@ -119,7 +127,7 @@ def _write_quarantine(con, source: str, maand: str, quarantaine: pd.DataFrame | 
     try:
         con.execute("INSERT INTO staging.quarantaine BY NAME SELECT * FROM _q")
     finally:
-        con.unregister("_q")
+        _unregister(con, "_q")
     return len(rows)
 
 
@@ -166,7 +174,7 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
     try:
         n_bag = replace_month(con, "staging.bag_verblijfsobject", {**params, "gemeente": settings.gemeentecode})
     finally:
-        con.unregister("bag_buurt")
+        _unregister(con, "bag_buurt")
     verslag["bag_verblijfsobject"] = BronVerslag(
         bron="bag_verblijfsobject",
         bestand=files["bag_verblijfsobject"].path.name,
@@ -242,7 +250,7 @@ def _load_kvk(con, params: dict, sbi: pd.DataFrame) -> tuple[int, int, float | N
             bind(sql, {**params, "sbi_versie": SBI_VERSIE}),
         )
     finally:
-        con.unregister("sbi_risico")
+        _unregister(con, "sbi_risico")
     maand = params["maand"]
     con.execute("DELETE FROM staging.kvk_vestigingen WHERE maand = $maand", {"maand": maand})
     con.execute(
@@ -299,7 +307,7 @@ def _record_sources(con, maand: str, verslag: dict[str, BronVerslag]) -> None:
     try:
         con.execute("INSERT INTO audit.bronnen_maand BY NAME SELECT * FROM _bronnen")
     finally:
-        con.unregister("_bronnen")
+        _unregister(con, "_bronnen")
 
 
 def log_validations(con, results: list, maand: str | None, run_id: str | None) -> None:
@@ -331,7 +339,7 @@ def log_validations(con, results: list, maand: str | None, run_id: str | None) -
     try:
         con.execute("INSERT INTO audit.validatielog BY NAME SELECT * FROM _log")
     finally:
-        con.unregister("_log")
+        _unregister(con, "_log")
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
@@ -342,7 +350,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
         con.execute("DELETE FROM staging.cbs_buurten")
         con.execute("INSERT INTO staging.cbs_buurten BY NAME SELECT * FROM _buurten")
     finally:
-        con.unregister("_buurten")
+        _unregister(con, "_buurten")
     return len(table)
 
 

@@ -2,7 +2,7 @@
 -- the CBS dwelling definition. Rows of other bronhouders are left out (counted at ingest).
 WITH received AS (
     SELECT *,
-           list_transform(string_split(gebruiksdoel, ','), d -> trim(lower(d))) AS doelen
+           list_transform(string_split(gebruiksdoel, ','), lambda d: trim(lower(d))) AS doelen
     FROM raw.bag_verblijfsobject
     WHERE maand = $maand
       AND ($gemeente = '*' OR bronhouder_identificatie = $gemeente)
