@@ -288,7 +288,9 @@ def _grid_buurten(rng, spec: dict) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
 # --------------------------------------------------------------------------- objects
 
 
-def build_world(schaal: str, months: int, seed: int) -> World:
+def build_world(schaal: str, labels: list[str], seed: int) -> World:
+    """The static demo world for the months `labels` (YYYY-MM, consecutive)."""
+    months = len(labels)
     if schaal not in SCHALEN:
         raise ValueError(f"onbekende schaal {schaal!r}; kies uit {', '.join(SCHALEN)}")
     rng = np.random.default_rng([seed, 1])
@@ -329,23 +331,6 @@ def build_world(schaal: str, months: int, seed: int) -> World:
         w = area_ha * dens * bdicht
         buurt[sel] = choose_in_groups(rng, bgem, w, G, gem[sel])
 
-    # --- statuses and timing (new builds)
-    woon = HEEFT_WOONFUNCTIE[klasse]
-    u = rng.random(n)
-    p_woon = np.cumsum([0.950, 0.014, 0.006, 0.018, 0.004, 0.002, 0.004, 0.002])
-    p_rest = np.cumsum([0.930, 0.020, 0.020, 0.010, 0.008, 0.004, 0.006, 0.002])
-    status0 = np.where(woon, np.searchsorted(p_woon, u * p_woon[-1], side="right"),
-                       np.searchsorted(p_rest, u * p_rest[-1], side="right")).astype(np.int8)
-    status0 = np.minimum(status0, 7)
-    gevormd = status0 == ST_GEVORMD
-    complete = np.full(n, 10_000, dtype=np.int32)
-    complete[gevormd] = rng.integers(0, months + 8, gevormd.sum())
-    appear = np.zeros(n, dtype=np.int32)
-    late = gevormd & (rng.random(n) < 0.5) & (complete > 0)
-    appear[late] = (rng.random(late.sum()) * complete[late]).astype(np.int32)
-    # objects completing in the first month were 'gevormd' before the series started
-    # (nothing to change); 'complete' == 0 means in gebruik from month 0 on.
-
     # --- panden: multi-object buildings for some classes
     order = np.lexsort((rng.random(n), buurt, klasse))
     pand_local = np.empty(n, dtype=np.int64)
@@ -382,6 +367,24 @@ def build_world(schaal: str, months: int, seed: int) -> World:
     first_obj[pand_local[within == 0]] = np.flatnonzero(within == 0)
     pand_buurt = buurt[first_obj]
     pand_klasse = klasse[first_obj]
+
+    # --- statuses and timing: new builds are whole panden ('gevormd' until completed)
+    woon = HEEFT_WOONFUNCTIE[klasse]
+    pand_new = rng.random(n_pand) < np.where(HEEFT_WOONFUNCTIE[pand_klasse], 0.018, 0.010)
+    u = rng.random(n)
+    p_woon = np.cumsum([0.968, 0.014, 0.006, 0.0, 0.004, 0.002, 0.004, 0.002])
+    p_rest = np.cumsum([0.940, 0.020, 0.020, 0.0, 0.008, 0.004, 0.006, 0.002])
+    status0 = np.where(woon, np.searchsorted(p_woon, u * p_woon[-1], side="right"),
+                       np.searchsorted(p_rest, u * p_rest[-1], side="right")).astype(np.int8)
+    status0 = np.minimum(status0, 7)
+    status0[status0 == ST_GEVORMD] = ST_IN_GEBRUIK
+    gevormd = pand_new[pand_local]
+    status0[gevormd] = ST_GEVORMD
+    pand_complete = rng.integers(0, months + 8, n_pand)
+    pand_late = pand_new & (rng.random(n_pand) < 0.5) & (pand_complete > 0)
+    pand_appear = np.where(pand_late, (rng.random(n_pand) * pand_complete).astype(np.int64), 0)
+    complete = np.where(gevormd, pand_complete[pand_local], 10_000).astype(np.int32)
+    appear = pand_appear[pand_local].astype(np.int32)
 
     # --- points: one per pand, objects jittered around it
     px, py = sample_points_in(rng, polys, bbounds, pand_buurt)
@@ -420,7 +423,6 @@ def build_world(schaal: str, months: int, seed: int) -> World:
         if not bad.any():
             break
         a[bad] = rng.integers(1, N, bad.sum())
-        b_off = None
     b_off = rng.integers(0, N, G)
     street_name = (a[street_gem] * st_rank + b_off[street_gem]) % N
 
@@ -437,7 +439,7 @@ def build_world(schaal: str, months: int, seed: int) -> World:
     ps = pand_street[po]
     cs = np.cumsum(step[po])
     cs_before = cs - step[po]
-    start_num = cs_before - cs_before[_group_start(ps)] + 1 + (rng.random(len(po)) < 0.0)
+    start_num = cs_before - cs_before[_group_start(ps)] + 1
     pand_num = np.empty(n_pand, dtype=np.int64)
     pand_num[po] = start_num
     # odd/even sides in the village: double the numbers for a share of streets
@@ -494,11 +496,10 @@ def build_world(schaal: str, months: int, seed: int) -> World:
         era[buurten["statnaam"].str.lower().str.contains("dorpskern").to_numpy()] = 1905
     spread_ = np.where(bsoort == SOORT_LANDELIJK, 35, np.where(bsoort == SOORT_BEDRIJVEN, 15, 9))
     pj = np.round(era[pand_buurt] + spread_[pand_buurt] * rng.standard_normal(n_pand))
-    pj = np.clip(pj, 1600, 2024)
-    pand_gevormd = np.zeros(n_pand, dtype=bool)
-    np.logical_or.at(pand_gevormd, pand_local, gevormd)
-    pj[pand_gevormd] = rng.integers(2025, 2028, pand_gevormd.sum())
-    pj[(rng.random(n_pand) < 0.003) & ~pand_gevormd] = 1005  # BAG's "unknown"
+    pj = np.clip(pj, 1600, int(labels[0][:4]) - 1)
+    years = np.array([int(lb[:4]) for lb in labels] + [int(labels[-1][:4]) + 1])
+    pj[pand_new] = years[np.minimum(pand_complete[pand_new], months)]
+    pj[(rng.random(n_pand) < 0.003) & ~pand_new] = 1005  # BAG's "unknown"
     bouwjaar = pj[pand_local].astype(np.int16)
 
     # --- identifiers: serials per gemeente in address order, new objects last
