@@ -16,8 +16,11 @@ import pandas as pd
 from data_contracts.contract import Column, Contract
 
 STRING = pd.StringDtype("pyarrow")
-INTEGER_TEXT = r"^[+-]?[0-9]+([.,]0+)?$"
-NUMBER_TEXT = r"^[+-]?[0-9]+([.,][0-9]+)?$"
+# Stand-ins for "missing or not of the type" in validated columns whose rule is a range.
+SENTINEL_NUMBER = -np.inf
+SENTINEL_DATE = np.datetime64("1678-01-01", "ns")
+INTEGER_TEXT = r"^[+-]?[0-9]+(?:[.,]0+)?$"
+NUMBER_TEXT = r"^[+-]?[0-9]+(?:[.,][0-9]+)?$"
 ISO_DATE = "%Y-%m-%d"
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from data_contracts.contract import SOURCES, Contract
+
+STRING = pd.StringDtype("pyarrow")
 from data_contracts.result import Bevinding, ContractError
 
 # Inbox subfolder -> the sources whose files live there.
@@ -319,22 +321,50 @@ def read_csv_text(path: Path, raw: bytes | None = None) -> RawTable:
             rijen=rows, aantal=len(rows),
         )
     if table is None:
-        frame = pd.DataFrame({n: pd.Series([], dtype=pd.StringDtype("pyarrow")) for n in names})
+        frame = pd.DataFrame({n: pd.Series([], dtype=STRING) for n in names})
     else:
-        frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+        frame = table.to_pandas(types_mapper={pa.string(): STRING}.get)
     frame.columns = names
     rij = pd.Series(range(1, len(frame) + 1), dtype="int64")
     return RawTable(frame=frame, header=header, rij=rij, encoding=encoding, separator=sep, format="csv")
 
 
 def read_parquet_text(path: Path, contract: Contract) -> RawTable:
-    """Read a Parquet file (same columns as the CSV) as text columns."""
+    """Read a Parquet file (same columns as the CSV) as text columns, cast column by column in Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
     try:
-        frame = pd.read_parquet(path)
+        table = pq.read_table(path)
     except Exception as exc:  # noqa: BLE001 - any reader error means the file is unreadable
         raise _refuse(path.name, "leesbaar Parquet-bestand", f"het bestand kan niet gelezen worden ({type(exc).__name__})",
                       "Exporteer het bestand opnieuw als Parquet of als CSV.") from None
-    return _frame_to_text(frame, contract, "parquet")
+    header = list(table.column_names)
+    out, warnings = {}, []
+    for i, (col, array) in enumerate(zip(header, table.columns)):
+        spec = contract.columns.get(col)
+        if pa.types.is_dictionary(array.type):
+            array = array.cast(array.type.value_type)
+        if pa.types.is_timestamp(array.type):
+            array = array.cast(pa.date32())
+        if pa.types.is_floating(array.type) and spec is not None and spec.type != "number":
+            whole = pc.all(pc.equal(array, pc.round(array))).as_py()
+            if whole in (True, None):
+                array = array.cast(pa.int64())
+        text = array.cast(pa.string())
+        if spec is not None and spec.type == "id" and spec.id_length and pa.types.is_integer(array.type):
+            text = pc.utf8_lpad(text, width=spec.id_length, padding="0")
+            warnings.append(
+                f"Kolom '{col}' is in het Parquet-bestand als getal opgeslagen; voorloopnullen zijn aangevuld tot "
+                f"{spec.id_length} cijfers."
+            )
+        out[f"c{i}"] = text
+    frame = pa.table(out).to_pandas(types_mapper={pa.string(): STRING}.get) if out else pd.DataFrame()
+    return RawTable(
+        frame=frame, header=header, rij=pd.Series(range(1, len(frame) + 1), dtype="int64"),
+        encoding="-", separator="-", format="parquet", waarschuwingen=warnings,
+    )
 
 
 def read_gpkg_text(path: Path, contract: Contract) -> RawTable:
@@ -400,7 +430,7 @@ def _frame_to_text(frame: pd.DataFrame, contract: Contract, fmt: str) -> RawTabl
                 text = padded
         else:
             text = series.astype("string")
-        out[name] = text.astype(pd.StringDtype("pyarrow"))
+        out[name] = text.astype(STRING)
     text_frame = pd.DataFrame(out, index=range(len(frame)))
     return RawTable(
         frame=text_frame, header=header, rij=pd.Series(range(1, len(frame) + 1), dtype="int64"),

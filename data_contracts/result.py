@@ -145,9 +145,9 @@ class ValidationResult:
         lines = [b.melding() for b in self.bevindingen]
         if not self.geweigerd:
             n = 0 if self.frame is None else len(self.frame)
-            line = f"{self.bestand} geaccepteerd: {n} rijen"
+            line = f"{self.bestand} geaccepteerd: {n} {'rij' if n == 1 else 'rijen'}"
             if len(self.quarantaine):
-                line += f", {len(self.quarantaine)} rijen in quarantaine"
+                line += f", {len(self.quarantaine)} {'rij' if len(self.quarantaine) == 1 else 'rijen'} in quarantaine"
             lines.append(line + ".")
             for reden, aantal in self.quarantaine["reden"].value_counts().head(5).items() if len(self.quarantaine) else []:
                 lines.append(f"Quarantaine ({aantal}×): {reden}")

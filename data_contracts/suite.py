@@ -20,15 +20,18 @@ from data_contracts.columns import INTEGER_TEXT, ISO_DATE, NUMBER_TEXT, text_col
 from data_contracts.contract import Contract
 
 REQUIRED = "verplicht (niet leeg)"
-MONTH_TEXT = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+MONTH_TEXT = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
 
 
 @dataclass(frozen=True)
 class Check:
     """One expectation plus what the analyst reads when it fails.
 
-    `split_missing`: the expectation is 'typed value not null'; failing rows whose text is empty
-    are reported under REQUIRED, the others under `regel`.
+    `split_missing`: failing rows whose text is empty are reported under REQUIRED; with
+    `invalid_regel`, filled-in values that could not be typed under that rule; the rest under
+    `regel`. `fill_invalid`: the typed column is validated with a sentinel (outside every range)
+    in place of missing or unparsable values, so one 'between' expectation covers required,
+    type and range.
     """
 
     expectation: str
@@ -37,6 +40,9 @@ class Check:
     regel: str
     advies: str
     split_missing: bool = False
+    invalid_regel: str | None = None  # with split_missing: rule for filled-in values that are not of the type
+    invalid_advies: str | None = None
+    fill_invalid: bool = False  # the validated column carries a sentinel for missing/unparsable values
     pair: tuple[str, str] | None = None
 
 
@@ -79,9 +85,9 @@ def build_checks(contract: Contract, maand: str | None, today: date) -> list[Che
                                     label, _advies(col, f"Gebruik alleen de toegestane waarden (let op spelling). {fix}"),
                                     split_missing=split))
             if col.type == "list":
-                item = "(" + "|".join(re.escape(v) for v in col.allowed) + ")"
+                item = "(?:" + "|".join(re.escape(v) for v in col.allowed) + ")"
                 sep = re.escape(col.separator)
-                checks.append(Check("ExpectColumnValuesToMatchRegex", {"column": name, "regex": f"^{item}({sep}{item})*$"},
+                checks.append(Check("ExpectColumnValuesToMatchRegex", {"column": name, "regex": f"^{item}(?:{sep}{item})*$"},
                                     name, label, _advies(col, f"Gebruik alleen de toegestane waarden, gescheiden door '{col.separator}'. {fix}"),
                                     split_missing=split))
             if col.type == "month":
@@ -95,46 +101,61 @@ def build_checks(contract: Contract, maand: str | None, today: date) -> list[Che
         elif col.type in ("integer", "number"):
             noun = "een geheel getal" if col.type == "integer" else "een getal"
             advice = _advies(col, f"Vul {noun} in ({label}), zonder punten voor duizendtallen of andere tekens. {fix}")
+            low, high = col.bounds(today)
+            ranged = low is not None or high is not None
+            between = {"column": name, "min_value": low, "max_value": high}
+            if col.required and ranged:
+                # One expectation: missing and unparsable values carry a sentinel outside every range.
+                checks.append(Check("ExpectColumnValuesToBeBetween", between, name, label, advice,
+                                    split_missing=True, invalid_regel=label, fill_invalid=True))
+                continue
             if col.required:
-                checks.append(Check("ExpectColumnValuesToNotBeNull", {"column": name}, name, label, advice, split_missing=True))
+                checks.append(Check("ExpectColumnValuesToNotBeNull", {"column": name}, name, label, advice,
+                                    split_missing=True, invalid_regel=label))
             else:
                 regex = INTEGER_TEXT if col.type == "integer" else NUMBER_TEXT
                 checks.append(Check("ExpectColumnValuesToMatchRegex", {"column": text_column_name(name), "regex": regex},
                                     name, label, advice))
-            low, high = col.bounds(today)
-            if low is not None or high is not None:
-                checks.append(Check("ExpectColumnValuesToBeBetween",
-                                    {"column": name, "min_value": low, "max_value": high}, name, label, advice))
+            if ranged:
+                checks.append(Check("ExpectColumnValuesToBeBetween", between, name, label, advice))
         elif col.type == "date":
             advice = _advies(col, f"Schrijf datums als JJJJ-MM-DD (of DD-MM-JJJJ) en controleer of de datum bestaat. {fix}")
-            if col.required:
-                checks.append(Check("ExpectColumnValuesToNotBeNull", {"column": name}, name, label, advice, split_missing=True))
-            else:
-                checks.append(Check("ExpectColumnValuesToMatchStrftimeFormat",
-                                    {"column": text_column_name(name), "strftime_format": ISO_DATE}, name, label, advice))
+            rule = None
             if col.equals == "peildatum" and peildatum is not None:
-                checks.append(Check("ExpectColumnValuesToBeBetween",
-                                    {"column": name, "min_value": peildatum.to_pydatetime(), "max_value": peildatum.to_pydatetime()},
-                                    name, f"laatste dag van de maand uit de bestandsnaam ({peildatum:%Y-%m-%d})",
-                                    "De peildatum is de laatste dag van de maand in de bestandsnaam. Controleer of de "
-                                    "bestandsnaam de juiste maand noemt en of de export op de juiste peildatum is gemaakt."))
-            low = pd.Timestamp(col.min).to_pydatetime() if col.min else None
-            high = peildatum.to_pydatetime() if (col.max == "peildatum" and peildatum is not None) else (
-                pd.Timestamp(col.max).to_pydatetime() if col.max not in (None, "peildatum") else None)
-            if low is not None or high is not None:
+                low = high = peildatum.to_pydatetime()
+                rule = f"laatste dag van de maand uit de bestandsnaam ({peildatum:%Y-%m-%d})"
+                range_advice = ("De peildatum is de laatste dag van de maand in de bestandsnaam. Controleer of de "
+                                "bestandsnaam de juiste maand noemt en of de export op de juiste peildatum is gemaakt.")
+            else:
+                low = pd.Timestamp(col.min).to_pydatetime() if col.min else None
+                high = peildatum.to_pydatetime() if (col.max == "peildatum" and peildatum is not None) else (
+                    pd.Timestamp(col.max).to_pydatetime() if col.max not in (None, "peildatum") else None)
                 if low is not None and high is not None:
-                    rule = f"datum van {low:%Y-%m-%d} t/m de peildatum {high:%Y-%m-%d}" if col.max == "peildatum" else f"datum van {low:%Y-%m-%d} t/m {high:%Y-%m-%d}"
+                    rule = (f"datum van {low:%Y-%m-%d} t/m de peildatum {high:%Y-%m-%d}" if col.max == "peildatum"
+                            else f"datum van {low:%Y-%m-%d} t/m {high:%Y-%m-%d}")
                 elif high is not None:
                     rule = f"datum op of vóór de peildatum {high:%Y-%m-%d}"
-                else:
+                elif low is not None:
                     rule = f"datum niet vóór {low:%Y-%m-%d}"
                 range_advice = (
                     "Een datum na de peildatum (de laatste dag van de maand in de bestandsnaam) hoort in het bestand van "
                     "een latere maand. Controleer de datum en de maand in de bestandsnaam. " if col.max == "peildatum"
                     else "Controleer of de datum goed is overgenomen (bijvoorbeeld het jaartal). "
                 ) + fix
-                checks.append(Check("ExpectColumnValuesToBeBetween", {"column": name, "min_value": low, "max_value": high},
-                                    name, rule, range_advice))
+            between = {"column": name, "min_value": low, "max_value": high}
+            if col.required and rule:
+                # One expectation: empty and non-existent dates carry a sentinel date outside every range.
+                checks.append(Check("ExpectColumnValuesToBeBetween", between, name, rule, range_advice,
+                                    split_missing=True, invalid_regel=label, invalid_advies=advice, fill_invalid=True))
+                continue
+            if col.required:
+                checks.append(Check("ExpectColumnValuesToNotBeNull", {"column": name}, name, label, advice,
+                                    split_missing=True, invalid_regel=label))
+            else:
+                checks.append(Check("ExpectColumnValuesToMatchStrftimeFormat",
+                                    {"column": text_column_name(name), "strftime_format": ISO_DATE}, name, label, advice))
+            if rule:
+                checks.append(Check("ExpectColumnValuesToBeBetween", between, name, rule, range_advice))
     for rule in contract.rules:
         if rule.type != "column_order":
             raise ValueError(f"{contract.source}.yaml: unknown rule type {rule.type!r}")

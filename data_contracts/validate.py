@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_contracts.columns import Prepared, prepare
+from data_contracts.columns import SENTINEL_DATE, SENTINEL_NUMBER, Prepared, prepare
 from data_contracts.contract import SOURCES, Contract, load_contract
 from data_contracts.privacy import (
     AVG_ADVIES,
@@ -341,7 +341,14 @@ def check_values(
     """
     prepared = prepare(text, contract)
     checks, suite = contract_suite(contract, maand, today)
-    failures = run_checks(contract.source, prepared.gx, checks, suite)
+    frame = prepared.gx
+    filled = {c.kwargs["column"] for c in checks if c.fill_invalid}
+    if filled:
+        frame = frame.copy()
+        for column in filled:
+            sentinel = SENTINEL_DATE if pd.api.types.is_datetime64_any_dtype(frame[column]) else SENTINEL_NUMBER
+            frame[column] = frame[column].fillna(sentinel)
+    failures = run_checks(contract.source, frame, checks, suite)
 
     groups: dict[tuple[str, str], dict] = {}
 
@@ -352,13 +359,22 @@ def check_values(
         g["rows"].append(rows)
 
     for failure in failures:
-        check = failure.check
-        if check.split_missing:
-            empty = prepared.text[check.kolom].isna().to_numpy()[failure.rows]
-            add(check.kolom, REQUIRED, failure.rows[empty], f"Vul '{check.kolom}' in op elke rij; {OPNIEUW}", show_value=False)
-            add(check.kolom, check.regel, failure.rows[~empty], check.advies)
+        check, rows = failure.check, failure.rows
+        if check.pair:  # a value that is not of its type is reported by its own column's rule
+            low, high = check.pair
+            both = (prepared.typed[low].notna() & prepared.typed[high].notna()).to_numpy()
+            add(check.kolom, check.regel, rows[both[rows]], check.advies, pair=check.pair)
+        elif check.split_missing:
+            empty = prepared.text[check.kolom].isna().to_numpy()[rows]
+            add(check.kolom, REQUIRED, rows[empty], f"Vul '{check.kolom}' in op elke rij; {OPNIEUW}", show_value=False)
+            rest = rows[~empty]
+            if check.invalid_regel:
+                untyped = prepared.typed[check.kolom].isna().to_numpy()[rest]
+                add(check.kolom, check.invalid_regel, rest[untyped], check.invalid_advies or check.advies)
+                rest = rest[~untyped]
+            add(check.kolom, check.regel, rest, check.advies)
         else:
-            add(check.kolom, check.regel, failure.rows, check.advies, pair=check.pair, show_value=check.regel != REQUIRED)
+            add(check.kolom, check.regel, rows, check.advies, show_value=check.regel != REQUIRED)
 
     for (kolom, regel), g in groups.items():
         rows = np.unique(np.concatenate(g["rows"]))
