@@ -41,7 +41,7 @@ from pathlib import Path
 import duckdb
 
 from assets.exports.audit import ensure_audit, os_user
-from assets.exports.riec import ADDRESS_PREFIX, FOLDER, TMP_PREFIX
+from assets.exports.riec import ADDRESS_PREFIX, FOLDER
 
 DEFAULT_TERM = 24
 AGGREGATE_TABLES = {

@@ -70,6 +70,11 @@ STAPPEN = (
     "Moet de betrokkene worden geïnformeerd over de verstrekking of bestaat daarop een uitzondering?",
 )
 NIET_VASTGELEGD = "Niet vastgelegd bij de export: vastleggen in het verstrekkingsdossier vóór verzending."
+# Excel allows 31 characters in a sheet name.
+SHEETS = {
+    "trend_leegstand_per_buurt_per_maand": "leegstand_per_buurt_per_maand",
+    "trend_objecten_per_indicator_per_maand": "objecten_per_indicator",
+}
 PLACEHOLDERS = {"", "-", "?", "nvt", "n.v.t.", "n.v.t", "geen", "onbekend", "x", "todo"}
 
 
@@ -242,6 +247,16 @@ def _publish(tmp: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _remove_stale(folder: Path, max_age_s: int = 3600) -> None:
+    """Temporary folders of a killed export (older than an hour) go: they may hold addresses."""
+    for old in folder.glob(f"{TMP_PREFIX}*"):
+        try:
+            if dt.datetime.now().timestamp() - old.stat().st_mtime > max_age_s:
+                shutil.rmtree(old, ignore_errors=True)
+        except FileNotFoundError:
+            pass
+
+
 def _private_dirs(path: Path) -> None:
     """Create `path` and missing parents owner-only (existing parents are left as they are)."""
     missing = []
@@ -294,7 +309,11 @@ def export_riec(
     gebruiker = (gebruiker or "").strip() or os_gebruiker
     export_id = str(uuid.uuid4())
 
-    con = duckdb.connect(str(settings.warehouse))
+    try:
+        con = duckdb.connect(str(settings.warehouse))
+    except duckdb.IOException as exc:
+        raise ExportFout(f"Het warehouse {settings.warehouse} is in gebruik (loopt er een verwerking?); "
+                         f"probeer het later opnieuw.\n{exc}") from exc
     try:
         ensure_audit(con)
         if not scalar(con, "SELECT count(*) FROM marts.vacancy_buurt WHERE maand = $maand", {"maand": maand}):
@@ -304,6 +323,7 @@ def export_riec(
         old_umask = os.umask(0o077)
         try:
             _private_dirs(target.parent)
+            _remove_stale(target.parent)
             tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=target.parent))
             try:
                 manifest, files = _write_package(tmp, tables, maand, params, rule, ontvanger, grondslag, doel,
@@ -376,14 +396,14 @@ def _write_package(tmp: Path, tables: dict, maand: str, params: dict, rule: Rule
                         "kolommen": [str(c) for c in frame.columns], "onderdrukt": name != "adressen"})
         beschrijvingen[bestand] = beschrijving
         if name != "adressen":
-            sheets[name.removeprefix("trend_")] = frame
+            sheets[SHEETS.get(name, name.removeprefix("trend_"))[:31]] = frame
     xlsx = f"riec_export_{maand}.xlsx"
     beschrijvingen[xlsx] = "Alle tabellen hierboven behalve de adreslijst, een blad per tabel, met toelichting"
     beschrijvingen["manifest.json"] = "Wat er gedeeld is, waarom, op welke grond, met controlesommen"
     leesmij = _leesmij(maand, rule, beschrijvingen, adressen, grondslag, ontvanger, doel)
     write_xlsx(sheets, leesmij, tmp / xlsx)
     entries.append({"tabel": "werkmap", "bestand": xlsx, "beschrijving": beschrijvingen[xlsx],
-                    "rijen": int(sum(len(f) for f in sheets.values())), "bladen": ["toelichting", *[n[:31] for n in sheets]],
+                    "rijen": int(sum(len(f) for f in sheets.values())), "bladen": ["toelichting", *sheets],
                     "onderdrukt": True})
     (tmp / "LEESMIJ.txt").write_text("\n".join(leesmij) + "\n", encoding="utf-8")
     entries.append({"tabel": "leesmij", "bestand": "LEESMIJ.txt", "beschrijving": "Toelichting bij de export",
