@@ -387,6 +387,19 @@ def test_every_export_is_audited(settings):
     assert {t["tabel"] for t in json.loads(rows["tabellen"].iloc[1])} >= {"buurtcijfers", "adressen"}
 
 
+def test_a_failed_export_leaves_no_package_and_no_audit_row(settings, monkeypatch):
+    from assets.exports import riec
+
+    def broken(tmp, target):
+        raise OSError("schijf vol")
+
+    monkeypatch.setattr(riec, "_publish", broken)
+    with pytest.raises(OSError, match="schijf vol"):
+        export_riec(settings, "2026-10", adressen=True, grondslag=GRONDSLAG)
+    assert audit_rows(settings, "audit.exports").empty
+    assert list(settings.output_month("2026-10").iterdir()) == []
+
+
 def test_package_is_owner_only_even_with_a_permissive_umask(settings):
     previous = os.umask(0o022)
     try:

@@ -16,8 +16,8 @@ writes `<data>/output/<maand>/export_riec/`:
 
 CSV: `;`, decimal comma, UTF-8 with BOM (Dutch Excel). The folder is 0700 and its files 0600;
 the package is written into a private temporary folder and renamed into place, replacing an
-earlier package of the same month. Every package is recorded in audit.exports before it is
-renamed into place (who, when, what, on which basis, the hashes).
+earlier package of the same month. Every package is recorded in audit.exports (who, when, what,
+on which basis, the hashes) in the same transaction that renames it into place.
 """
 from __future__ import annotations
 
@@ -332,20 +332,34 @@ def export_riec(
                 tmp.chmod(0o700)
                 for path in tmp.iterdir():
                     path.chmod(0o600)
-                con.execute(
-                    "INSERT INTO audit.exports VALUES ($id, $tijd, $gebruiker, $os, $maand, $ontvanger, $doel, "
-                    "$grondslag, $adressen, $tabellen, $bestanden, $manifest, $map, $code)",
-                    {
-                        "id": export_id, "tijd": started.replace(tzinfo=None), "gebruiker": gebruiker, "os": os_gebruiker,
-                        "maand": maand, "ontvanger": ontvanger, "doel": doel, "grondslag": grondslag,
-                        "adressen": bool(adressen),
-                        "tabellen": json.dumps([{k: t[k] for k in ("tabel", "bestand", "rijen")} for t in manifest["tabellen"]],
-                                               ensure_ascii=False),
-                        "bestanden": json.dumps(files, ensure_ascii=False), "manifest": manifest_hash,
-                        "map": str(target), "code": json.dumps(manifest["code_versie"]),
-                    },
-                )
-                _publish(tmp, target)
+                # recorded and published together: no package without its audit row
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    con.execute(
+                        "INSERT INTO audit.exports VALUES ($id, $tijd, $gebruiker, $os, $maand, $ontvanger, $doel, "
+                        "$grondslag, $adressen, $tabellen, $bestanden, $manifest, $map, $code)",
+                        {
+                            "id": export_id, "tijd": started.replace(tzinfo=None), "gebruiker": gebruiker, "os": os_gebruiker,
+                            "maand": maand, "ontvanger": ontvanger, "doel": doel, "grondslag": grondslag,
+                            "adressen": bool(adressen),
+                            "tabellen": json.dumps([{k: t[k] for k in ("tabel", "bestand", "rijen")} for t in manifest["tabellen"]],
+                                                   ensure_ascii=False),
+                            "bestanden": json.dumps(files, ensure_ascii=False), "manifest": manifest_hash,
+                            "map": str(target), "code": json.dumps(manifest["code_versie"]),
+                        },
+                    )
+                    _publish(tmp, target)
+                    try:
+                        con.execute("COMMIT")
+                    except BaseException:
+                        shutil.rmtree(target, ignore_errors=True)
+                        raise
+                except BaseException:
+                    try:
+                        con.execute("ROLLBACK")
+                    except duckdb.Error:
+                        pass
+                    raise
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
