@@ -414,6 +414,17 @@ def test_package_is_owner_only_even_with_a_permissive_umask(settings):
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")], "temporary folder left behind"
 
 
+def test_threshold_comes_from_the_settings(settings):
+    (settings.data / "config").mkdir()
+    (settings.data / "config" / "instellingen.yaml").write_text("export:\n  onderdrukkingsgrens: 20\n", encoding="utf-8")
+    folder = export_riec(Settings(settings.data), "2026-10")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["onderdrukking"]["drempel"] == 20
+    rows = read_csv(folder / "buurtcijfers_2026-10.csv")
+    shown = [int(r[c]) for r in rows for c in ("woningen", "leegstaand", "risicolijst", "steekproef") if r[c].isdigit()]
+    assert shown and min(shown) >= 20
+
+
 def test_unprocessed_month_is_refused(settings):
     with pytest.raises(Exception, match="niet verwerkt"):
         export_riec(settings, "2026-05")
