@@ -200,3 +200,21 @@ def build(path: Path, n_objects: int = 300, seed: int = 638) -> Path:
     finally:
         con.close()
     return path
+
+
+_BUILT: dict[str, Path] = {}
+
+
+def shared_warehouse(tmp_path_factory) -> Path:
+    """The synthetic warehouse, built once per test session and shared read-only by the modules."""
+    if "path" not in _BUILT:
+        folder = tmp_path_factory.mktemp("rr-warehouse")
+        _BUILT["path"] = build(folder / "warehouse.duckdb")
+    return _BUILT["path"]
+
+
+def data_folder(tmp_path_factory, name: str) -> Path:
+    """A fresh data folder whose warehouse.duckdb links to the shared warehouse."""
+    data = tmp_path_factory.mktemp(name)
+    (data / "warehouse.duckdb").symlink_to(shared_warehouse(tmp_path_factory))
+    return data

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from assets.reports.report import build_report
-from conftest_reports import MAANDEN, build
+from conftest_reports import MAANDEN, data_folder
 from pipelines.settings import PROJECT_DIR, Settings
 
 pytestmark = pytest.mark.browser
@@ -34,8 +34,7 @@ if not CHROMIUM.exists():
 @pytest.fixture(scope="module")
 def rapport(tmp_path_factory):
     """The report of a small synthetic warehouse (three months), with PNG export."""
-    data = tmp_path_factory.mktemp("rr-browser")
-    build(data / "warehouse.duckdb")
+    data = data_folder(tmp_path_factory, "rr-browser")
     con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
     try:
         return build_report(con, Settings(data), MAAND, png=True)

@@ -21,7 +21,7 @@ from assets.reports import writers
 from assets.reports.report import build_report, build_trend_files, render
 from assets.reports.trends import TREND_TABLES, trend_tables
 from assets.scoring import load
-from conftest_reports import MAANDEN, build
+from conftest_reports import MAANDEN, data_folder
 from pipelines.settings import CONFIG_DIR, Settings
 
 MAAND = MAANDEN[-1]
@@ -39,9 +39,7 @@ TABEL_1 = {
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
-    data = tmp_path_factory.mktemp("rr-reports")
-    build(data / "warehouse.duckdb")
-    return data
+    return data_folder(tmp_path_factory, "rr-reports")
 
 
 @pytest.fixture()
@@ -54,7 +52,7 @@ def con(data_dir):
 @pytest.fixture()
 def own_data(data_dir, tmp_path) -> Settings:
     """A fresh data folder sharing the module's warehouse (outputs and config are per test)."""
-    (tmp_path / "warehouse.duckdb").symlink_to(data_dir / "warehouse.duckdb")
+    (tmp_path / "warehouse.duckdb").symlink_to((data_dir / "warehouse.duckdb").resolve())
     return Settings(tmp_path)
 
 

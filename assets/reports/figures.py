@@ -163,6 +163,7 @@ def _classes(values: pd.Series, integer: bool) -> list[tuple[float, float, str]]
     step = (high - low) / 5
     if integer:
         step = max(1, math.ceil(step))
+    dec = 0 if integer else max(1, math.ceil(-math.log10(step)))  # enough decimals to tell the classes apart
     bounds = [low + i * step for i in range(6)]
     bounds[-1] = max(bounds[-1], high)
     out = []
@@ -175,7 +176,7 @@ def _classes(values: pd.Series, integer: bool) -> list[tuple[float, float, str]]
             hi = max(lo, min(hi, int(high)))
             out.append((lo, hi, getal(lo) if lo == hi else f"{getal(lo)}–{getal(hi)}"))
         else:
-            out.append((a, b, f"{getal(a, 1)}–{getal(b, 1)}"))
+            out.append((a, b, f"{getal(a, dec)}–{getal(b, dec)}"))
     return out
 
 
@@ -337,6 +338,8 @@ def trefkans_grafiek(evaluatie: pd.DataFrame, titel: str, categorie: str, labels
     pct = 100 * part["trefkans"].astype(float)
     fig = go.Figure(go.Bar(
         x=namen, y=pct, marker_color=KLEUR_LIJST,
+        text=[f"{getal(p)} % ({getal(t)} van {getal(n)})" for p, t, n in zip(pct, part["treffers"], part["gecontroleerd"])],
+        textposition="inside", insidetextanchor="start", textfont={"color": "white"},
         error_y={"type": "data", "symmetric": False,
                  "array": (100 * part["ci_hoog"].astype(float) - pct).clip(lower=0),
                  "arrayminus": (pct - 100 * part["ci_laag"].astype(float)).clip(lower=0), "color": "#444"},

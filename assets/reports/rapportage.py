@@ -100,9 +100,11 @@ def maandrapportage(context: dg.AssetExecutionContext, duckdb: DuckDBResource, i
 
     settings = instellingen.settings()
     maand = context.partition_key
+    # PNGs cost ~1 s per figure: an analyst can switch them off (instellingen.yaml: rapportage: png: false).
+    png = bool((settings.instellingen.get("rapportage") or {}).get("png", True))
     with connect(duckdb) as con:
-        result = build_report(con, settings, maand, png=True)
-    if not result.png:
+        result = build_report(con, settings, maand, png=png)
+    if png and not result.png:
         context.log.warning("Maandrapportage %s: %s", maand, result.png_melding)
     context.log.info("Maandrapportage %s gepubliceerd: %s", maand, result.html)
     return dg.MaterializeResult(

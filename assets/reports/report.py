@@ -182,11 +182,11 @@ def _figures(data: dict, trends: dict, labels: dict, boundary, maand: str) -> di
             "Administratieve leegstand: percentage woningen zonder ingeschrevenen, actieve vestiging of WOZ-gebruik. Grijs: buurt zonder woningen."),
         Figuur("kaart-risicolijst", fg.buurt_kaart(
             buurten, "op_risicolijst", f"Op de risicolijst, {naam}", "Adressen",
-            boundary=boundary), "kaart_risicolijst_per_buurt.png",
+            boundary=boundary), None,
             "Aantal adressen per buurt op de voorgestelde risicolijst (zonder steekproef). De buurt zelf telt nooit mee in de score."),
         Figuur("kaart-score", fg.buurt_kaart(
             buurten, "gemiddelde_score", f"Gemiddelde score, {naam}", "Gemiddelde score",
-            decimalen=2, integer=False, boundary=boundary, extra_hover="score_hover"), "kaart_gemiddelde_score.png",
+            decimalen=2, integer=False, boundary=boundary, extra_hover="score_hover"), None,
             "Gemiddelde score per verblijfsobject in de buurt (de meeste objecten hebben score 0)."),
         Figuur("kaart-controlelijst", fg.controlelijst_kaart(
             buurten, data["controlelijst"], f"Voorgestelde controlelijst, {naam} — intern", boundary=boundary), None,
