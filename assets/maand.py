@@ -24,9 +24,15 @@ def _table(key: dg.AssetKey) -> str:
     return ".".join(key.path)
 
 
+# Previews end up in Dagster's event log: ids and counts only, never street addresses.
+PREVIEW_EXCLUDE = {"adres", "postcode", "openbare_ruimte_naam", "huisnummer", "huisletter", "toevoeging", "straatnaam",
+                   "huisnummer_toevoeging", "x", "y", "redenen"}
+
+
 def _preview(con, table: str, maand: str, order: str | None = None):
     order_by = f"ORDER BY {order}" if order else ""
     frame = con.execute(f"SELECT * FROM {table} WHERE maand = $maand {order_by} LIMIT 5", {"maand": maand}).df()
+    frame = frame.drop(columns=[c for c in frame.columns if c in PREVIEW_EXCLUDE])
     for column in frame.columns:
         if frame[column].dtype == object:
             frame[column] = frame[column].map(lambda v: v if isinstance(v, (str, type(None))) else str(v))

@@ -4,6 +4,8 @@
     risicoradar run [--maand M]      een maand (of alle maanden in de inbox) verwerken
     risicoradar valideer BESTAND     één bestand tegen zijn contract controleren
     risicoradar status               per maand: bronnen, verwerking, laatste run
+    risicoradar export --maand M     exportpakket voor het RIEC
+    risicoradar opschonen            adresgegevens na de bewaartermijn verwijderen
     risicoradar ui                   Dagster-webinterface op localhost
 
 The data folder is `--data-dir`, else RISICORADAR_DATA, else ./data.
@@ -187,6 +189,43 @@ def status(data_dir) -> None:
     settings = _use_data_dir(data_dir)
     for line in month_status(settings):
         click.echo(line)
+
+
+@main.command(help="Maak het exportpakket voor het RIEC (geaggregeerd, met onderdrukking, manifest en auditregel).")
+@click.option("--maand", required=True, help="Peilmaand JJJJ-MM.")
+@click.option("--ontvanger", default="riec", show_default=True)
+@click.option("--grondslag", default=None, help="Wettelijke grondslag; verplicht voor adresgegevens (bijv. 'RIEC-convenant, art. 5').")
+@click.option("--adressen", is_flag=True, help="Ook de adreslijst (controlelijst, geminimaliseerd) meesturen; alleen met --grondslag.")
+@click.option("--doel", default=None, help="Doel van de verstrekking (standaardtekst als leeg).")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None)
+def export(maand, ontvanger, grondslag, adressen, doel, data_dir) -> None:
+    from assets.exports import ExportFout, export_riec
+
+    settings = _use_data_dir(data_dir)
+    _check_month(maand)
+    try:
+        folder = export_riec(settings, maand, ontvanger=ontvanger, grondslag=grondslag, adressen=adressen, doel=doel)
+    except ExportFout as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"Exportpakket geschreven: {folder}")
+    click.echo(f"Manifest: {folder / 'manifest.json'}")
+
+
+@main.command(help="Verwijder adresgegevens ouder dan de bewaartermijn uit warehouse en uitvoer, en controleer dat niets achterblijft.")
+@click.option("--bewaartermijn", type=int, default=None, help="Aantal maanden (standaard uit instellingen.yaml, 24).")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None)
+def opschonen(bewaartermijn, data_dir) -> None:
+    from assets.exports import OpschoningMislukt
+    from assets.exports import opschonen as run_opschonen
+
+    settings = _use_data_dir(data_dir)
+    try:
+        result = run_opschonen(settings, bewaartermijn)
+    except (OpschoningMislukt, Exception) as exc:  # the message is Dutch and says what is left
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(result["samenvatting"])
 
 
 if __name__ == "__main__":
