@@ -235,8 +235,10 @@ def export_pngs(items: list[tuple[object, Path]], timeout: float = PNG_TIMEOUT_S
         try:
             import plotly.io as pio
 
-            pio.write_images([f for f, _ in items], [p for _, p in items], width=1100, height=[
-                int(getattr(f.layout, "height", None) or 500) for f, _ in items], scale=1)
+            # maps (equal axes) need less width than the time series
+            pio.write_images([f for f, _ in items], [p for _, p in items], scale=1,
+                             width=[800 if f.layout.yaxis.scaleanchor else 1100 for f, _ in items],
+                             height=[int(f.layout.height or 500) for f, _ in items])
             outcome["ok"] = True
         except Exception as exc:  # noqa: BLE001 - any failure of the export only skips the PNGs
             outcome["fout"] = f"{type(exc).__name__}: {exc}"
