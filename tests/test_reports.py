@@ -261,3 +261,21 @@ def test_dagster_assets_materialize_a_month(own_data, monkeypatch):
     deps = {k for a in ASSETS for k in a.asset_deps[a.key]}
     assert dg.AssetKey(["marts", "control_list"]) in deps and dg.AssetKey(["staging", "slachtoffers"]) in deps
 
+
+
+def test_text_from_the_registers_is_escaped(data_dir, tmp_path):
+    """A street name or reason with HTML in it is shown as text, never run as script."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile((data_dir / "warehouse.duckdb").resolve(), copy)
+    con = duckdb.connect(str(copy))
+    try:
+        con.execute("UPDATE marts.control_list SET adres = '<script>alert(1)</script>Kerkstraat 1', "
+                    "redenen = '<img src=x onerror=alert(2)>; 3 briefadressen' WHERE maand = $m AND rang = 1", {"m": MAAND})
+        con.execute("UPDATE staging.cbs_buurten SET buurtnaam = '<b onmouseover=alert(3)>Dorp</b>' "
+                    "WHERE buurtcode = (SELECT min(buurtcode) FROM staging.cbs_buurten)")
+        html, _, _ = render(con, MAAND, load(CONFIG_DIR / "indicatoren.yaml"), {}, None)
+    finally:
+        con.close()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;Kerkstraat 1" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "<b onmouseover" not in html
