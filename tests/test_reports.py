@@ -279,3 +279,11 @@ def test_text_from_the_registers_is_escaped(data_dir, tmp_path):
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;Kerkstraat 1" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
     assert "<b onmouseover" not in html
+
+
+def test_unprocessed_month_is_refused_with_a_clear_message(own_data, con):
+    from assets.reports.report import MaandNietVerwerkt
+
+    with pytest.raises(MaandNietVerwerkt, match="risicoradar run --maand 2026-12"):
+        build_report(con, own_data, "2026-12", png=False)
+    assert not own_data.output_month("2026-12").joinpath("maandrapportage.html").exists()

@@ -59,13 +59,16 @@ RAPPORT_BRONNEN = BRONNEN + [
 )
 def trendtabellen(context: dg.AssetExecutionContext, duckdb: DuckDBResource, instellingen: Instellingen) -> dg.MaterializeResult:
     """Write the month's trend tables (CSV + XLSX) into <output>/<maand>/trends/."""
-    from assets.reports.report import build_trend_files
+    from assets.reports.report import MaandNietVerwerkt, build_trend_files
     from assets.reports.trends import trend_tables
 
     settings = instellingen.settings()
     maand = context.partition_key
     with connect(duckdb) as con:
-        paths = build_trend_files(con, settings, maand)
+        try:
+            paths = build_trend_files(con, settings, maand)
+        except MaandNietVerwerkt as exc:
+            raise dg.Failure(description=str(exc), metadata={"maand": maand}) from None
         rijen = {name: len(frame) for name, frame in trend_tables(con, maand).items()}
     context.log.info("Trendtabellen %s: %d bestanden in %s", maand, len(paths), settings.output_month(maand) / "trends")
     return dg.MaterializeResult(
@@ -96,14 +99,17 @@ def trendtabellen(context: dg.AssetExecutionContext, duckdb: DuckDBResource, ins
 )
 def maandrapportage(context: dg.AssetExecutionContext, duckdb: DuckDBResource, instellingen: Instellingen) -> dg.MaterializeResult:
     """Render and publish the month's HTML report (and PNGs when Chromium is there)."""
-    from assets.reports.report import build_report
+    from assets.reports.report import MaandNietVerwerkt, build_report
 
     settings = instellingen.settings()
     maand = context.partition_key
     # PNGs cost ~1 s per figure: an analyst can switch them off (instellingen.yaml: rapportage: png: false).
     png = bool((settings.instellingen.get("rapportage") or {}).get("png", True))
     with connect(duckdb) as con:
-        result = build_report(con, settings, maand, png=png)
+        try:
+            result = build_report(con, settings, maand, png=png)
+        except MaandNietVerwerkt as exc:
+            raise dg.Failure(description=str(exc), metadata={"maand": maand}) from None
     if png and not result.png:
         context.log.warning("Maandrapportage %s: %s", maand, result.png_melding)
     context.log.info("Maandrapportage %s gepubliceerd: %s", maand, result.html)

@@ -435,9 +435,23 @@ def render(con: duckdb.DuckDBPyConnection, maand: str, indicatoren: list[Indicat
     return html_text, figuren, len(controlelijst)
 
 
+class MaandNietVerwerkt(ValueError):
+    """The month is not in the warehouse: a report of it would be empty."""
+
+
+def check_processed(con: duckdb.DuckDBPyConnection, maand: str) -> None:
+    rows = con.execute("SELECT count(*) FROM audit.bronnen_maand WHERE maand = $maand", {"maand": maand}).fetchall()
+    if not rows[0][0]:
+        raise MaandNietVerwerkt(
+            f"Maand {maand} staat niet in het warehouse; er is dus niets te rapporteren. "
+            f"Verwerk eerst de maand (risicoradar run --maand {maand}) en maak daarna het rapport."
+        )
+
+
 def build_report(con: duckdb.DuckDBPyConnection, settings, maand: str, *, png: bool = True,
                  indicatoren: list[Indicator] | None = None, instellingen: dict | None = None) -> RapportResultaat:
     """Render the month's report and publish it (with PNGs) into `settings.output_month(maand)`."""
+    check_processed(con, maand)
     indicatoren = indicatoren if indicatoren is not None else load(settings.indicatoren_path)
     instellingen = instellingen if instellingen is not None else settings.instellingen
     html_text, figuren, n_lijst = render(con, maand, indicatoren, instellingen, settings.gemeentegrens_path)
@@ -464,6 +478,7 @@ def build_trend_files(con: duckdb.DuckDBPyConnection, settings, maand: str) -> l
     """Write the trend tables as CSV and XLSX into `<output>/<maand>/trends/`, atomically."""
     from assets.reports.writers import write_trend_files
 
+    check_processed(con, maand)
     tables = trend_tables(con, maand)
     with Publication(settings.output_month(maand)) as pub:
         write_trend_files(tables, pub.tmp / "trends", maand)
