@@ -1,7 +1,7 @@
 """The Dagster code location of risicoradar: one explicit Definitions."""
 import dagster as dg
 
-from assets import ingest, maand, scoring
+from assets import ingest, maand, reports, scoring
 from pipelines.jobs import maand_job, referentie_job
 from pipelines.resources import build_resources
 from pipelines.schedules import maandelijks_schema
@@ -11,7 +11,7 @@ from pipelines.settings import Settings
 settings = Settings.from_env()
 
 defs = dg.Definitions(
-    assets=[maand.maandverwerking, ingest.cbs_buurten, ingest.slachtoffers, scoring.algoritmebeschrijving],
+    assets=[maand.maandverwerking, ingest.cbs_buurten, ingest.slachtoffers, scoring.algoritmebeschrijving, *reports.ASSETS],
     jobs=[maand_job, referentie_job],
     schedules=[maandelijks_schema],
     sensors=[inbox_sensor],

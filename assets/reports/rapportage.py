@@ -103,9 +103,16 @@ def maandrapportage(context: dg.AssetExecutionContext, duckdb: DuckDBResource, i
 
     settings = instellingen.settings()
     maand = context.partition_key
-    # PNGs cost ~1 s per figure: an analyst can switch them off (instellingen.yaml: rapportage: png: false).
-    png = bool((settings.instellingen.get("rapportage") or {}).get("png", True))
+    # PNGs (for e-mail and print) cost ~1 s per figure. instellingen.yaml, rapportage: png:
+    # "laatste" (default) = only for the newest month in the warehouse, so a backfill of two years
+    # does not spend minutes on pictures nobody mails; true = every month; false = never.
+    png_setting = (settings.instellingen.get("rapportage") or {}).get("png", "laatste")
     with connect(duckdb) as con:
+        if png_setting == "laatste":
+            newest = con.execute("SELECT max(maand) FROM marts.control_list").fetchall()[0][0]
+            png = maand == newest
+        else:
+            png = bool(png_setting)
         try:
             result = build_report(con, settings, maand, png=png)
         except MaandNietVerwerkt as exc:
