@@ -104,13 +104,15 @@ def maandrapportage(context: dg.AssetExecutionContext, duckdb: DuckDBResource, i
     settings = instellingen.settings()
     maand = context.partition_key
     # PNGs (for e-mail and print) cost ~1 s per figure. instellingen.yaml, rapportage: png:
-    # "laatste" (default) = only for the newest month in the warehouse, so a backfill of two years
+    # "laatste" (default) = only for the newest month in the inbox, so a backfill of two years
     # does not spend minutes on pictures nobody mails; true = every month; false = never.
     png_setting = (settings.instellingen.get("rapportage") or {}).get("png", "laatste")
     with connect(duckdb) as con:
         if png_setting == "laatste":
-            newest = con.execute("SELECT max(maand) FROM marts.control_list").fetchall()[0][0]
-            png = maand == newest
+            from data_contracts import scan_inbox
+
+            months = [f.maand for f in scan_inbox(settings.inbox) if f.source == "bag_verblijfsobject" and f.maand]
+            png = maand == max(months, default=maand)
         else:
             png = bool(png_setting)
         try:
