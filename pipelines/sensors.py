@@ -6,23 +6,15 @@ the month's changed files and their hashes, so the same content never runs twice
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import dagster as dg
 
+from data_contracts.reading import sha256_of
 from pipelines.jobs import maand_job, referentie_job
 from pipelines.partitions import maand_partitions
 from pipelines.settings import Settings
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _inbox_files(inbox: Path) -> list[Path]:
@@ -39,7 +31,7 @@ def changed_files(inbox: Path, cursor: dict) -> tuple[list[tuple[Path, str]], di
         if old and old["size"] == stat.st_size and old["mtime_ns"] == stat.st_mtime_ns:
             new_cursor[key] = old
             continue
-        digest = sha256_file(path)
+        digest = sha256_of(path)
         new_cursor[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}
         if not old or old["sha256"] != digest:
             changed.append((path, digest))

@@ -22,7 +22,6 @@ on which basis, the hashes) in the same transaction that renames it into place.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -40,6 +39,7 @@ from assets.exports.audit import code_version, ensure_audit, os_user
 from assets.exports.suppression import Rule, threshold_from
 from assets.exports.tables import TREND_DESCRIPTIONS, buurtcijfers, suppress_trends
 from assets.warehouse import month_params, query, scalar
+from data_contracts.reading import sha256_of as sha256
 
 FOLDER = "export_riec"
 TMP_PREFIX = ".export_riec-tmp-"
@@ -196,12 +196,6 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], toelichting: list[str], path: Pa
                 ws.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _leesmij(maand: str, rule: Rule, beschrijvingen: dict[str, str], adressen: bool, grondslag: str | None,
