@@ -46,6 +46,15 @@ GEPLANTE_KOLOMMEN = ["geval_id", "soort", "verblijfsobject_id", "nummeraanduidin
 _MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
+def _peak_gb() -> float:
+    """Peak resident memory of this process in GB (0 where unknown)."""
+    try:
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    except (ImportError, AttributeError):
+        return 0.0
+
+
 def default_end_month(today: dt.date | None = None) -> str:
     """The last completed calendar month."""
     today = today or dt.date.today()
@@ -76,7 +85,8 @@ def _write_csv(table: pa.Table, path: Path) -> None:
 
 def _write_parquet(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="zstd", row_group_size=1_000_000)
+    # store_schema=False: readers see plain strings, not the in-memory dictionary encoding
+    pq.write_table(table, path, compression="zstd", row_group_size=1_000_000, store_schema=False)
 
 
 def _prepare_dir(data_dir: Path) -> None:
@@ -132,8 +142,10 @@ def generate_demo(data_dir: Path, months: int = 24, end_month: str | None = None
         raise ValueError(f"eindmaand {end_month} ligt in de toekomst")
     _prepare_dir(data_dir)
     world = build_world(schaal, labels, seed)
+    log.info("demo %s: wereld met %d objecten (%.0f s, piek %.1f GB)", schaal, world.n,
+             time.perf_counter() - t0, _peak_gb())
     sim = dr.Simulator(world, labels, seed)
-    log.info("demo %s: %d objecten, %d maanden", schaal, world.n, months)
+    log.info("demo %s: registers voorbereid (%.0f s, piek %.1f GB)", schaal, time.perf_counter() - t0, _peak_gb())
     inbox = data_dir / "inbox"
     written: list[Path] = []
     if schaal != "gemeente":
@@ -151,7 +163,6 @@ def generate_demo(data_dir: Path, months: int = 24, end_month: str | None = None
     woz_path = None
     for m, lab in enumerate(labels):
         woz_now = m == 0 or lab.endswith("-01")
-        tables = sim.month(m, woz=woz_now, xy_decimal=bag_csv)
         paths = {
             "bag": inbox / "bag" / f"bag_verblijfsobject_{lab}.{'csv' if bag_csv else 'parquet'}",
             "brp": inbox / "brp" / f"brp_adrestellingen_{lab}.csv",
@@ -162,15 +173,17 @@ def generate_demo(data_dir: Path, months: int = 24, end_month: str | None = None
         }
         if woz_now:
             paths["woz"] = inbox / "woz" / f"woz_gebruik_{lab}.csv"
-        for key, path in paths.items():
+        for key, table in sim.month(m, woz=woz_now, xy_decimal=bag_csv):
+            path = paths[key]
             if key == "bag" and not bag_csv:
-                _write_parquet(tables[key], path)
+                _write_parquet(table, path)
             else:
-                _write_csv(tables[key], path)
+                _write_csv(table, path)
             written.append(path)
+            del table
         if woz_now:
             woz_path = paths["woz"]
-        del tables
+        log.info("demo %s geschreven (%.0f s, piek %.1f GB)", lab, time.perf_counter() - t0, _peak_gb())
         files = dict(paths)
         files["woz"] = woz_path
         mt = dtr.MonthTruth(files, lab, gemeenten, cfg, keep_vbo=keep_vbo)
@@ -178,7 +191,7 @@ def generate_demo(data_dir: Path, months: int = 24, end_month: str | None = None
         fig["woz_bestand"] = woz_path.name if woz_path else None
         per_maand[lab] = fig
         history.append(mt.objects)
-        log.info("demo %s klaar (%.0f s)", lab, time.perf_counter() - t0)
+        log.info("demo %s klaar (%.0f s, piek %.1f GB)", lab, time.perf_counter() - t0, _peak_gb())
 
     # planted cases and the indicators they trigger in their last month
     codes = world.gemeenten["code"].to_numpy()
@@ -252,7 +265,7 @@ def generate_demo(data_dir: Path, months: int = 24, end_month: str | None = None
             "indicatoren_laatste_maand": summary_ind,
         },
         "per_maand": per_maand,
-        "bestanden": rel,
+        "bestanden": sorted(rel),
     }
     truth_path = wdir / "waarheid.json"
     truth_path.write_text(json.dumps(waarheid, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")

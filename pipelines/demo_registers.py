@@ -22,8 +22,8 @@ from pipelines.demo_world import K, World, choose_in_groups
 # ----------------------------------------------------------------------------- constants
 
 P_LEAVE = 0.0042  # whole household leaves a dwelling, per month
-Q_FAST, Q_SLOW, Q_NEW = 0.35, 0.04, 0.45  # chance per month that a vacant dwelling is let
-P_SLOW, P_LOCKED = 0.15, 0.03  # slow-letting dwellings; structurally vacant dwellings
+Q_FAST, Q_SLOW, Q_NEW = 0.60, 0.025, 0.45  # chance per month that a vacant dwelling is let
+P_SLOW, P_LOCKED = 0.10, 0.033  # slow-letting dwellings; structurally vacant dwellings
 P_PLUS, P_MINUS = 0.0080, 0.0086  # one person more / less in an occupied dwelling
 P_VOW = 0.02  # share of deregistrations "vertrokken onbekend waarheen"
 HH_SIZES = np.array([1, 2, 3, 4, 5, 6])
@@ -44,12 +44,12 @@ PLANTED = [
 ]
 SOORTEN = [p[0] for p in PLANTED]
 BEOOGDE_INDICATOREN = {
-    "overbewoning": ["laag_m2_per_ingeschrevene"],
+    "overbewoning": ["laag_m2_per_ingeschrevene", "vertrokken_onbekend"],
     "bewoning_zonder_woonfunctie": ["bewoning_zonder_woonfunctie", "vertrokken_onbekend"],
     "hoge_mutatiegraad": ["hoge_mutatiegraad", "vertrokken_onbekend", "rni_verblijfsadres"],
     "verborgen_bewoning": ["administratieve_leegstand", "rni_verblijfsadres", "geverifieerd_signaal"],
     "veel_vestigingen": ["veel_vestigingen_op_woonadres", "risicosector_op_woonadres"],
-    "uitzendbureau_huisvesting": ["uitzendbureau_op_woonadres", "laag_m2_per_ingeschrevene"],
+    "uitzendbureau_huisvesting": ["uitzendbureau_op_woonadres", "laag_m2_per_ingeschrevene", "vertrokken_onbekend"],
     "veel_briefadressen": ["veel_briefadressen", "risicosector_op_woonadres", "geverifieerd_signaal"],
 }
 
@@ -123,9 +123,14 @@ def lpad(values: np.ndarray, width: int) -> pa.Array:
     return pc.utf8_lpad(pc.cast(pa.array(values, pa.int64()), pa.string()), width=width, padding="0")
 
 
+def dict_array(indices: np.ndarray, dictionary, mask: np.ndarray | None = None, fmt=str) -> pa.DictionaryArray:
+    """Dictionary-encoded strings: dictionary[indices] (null where mask)."""
+    return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32(), mask=mask),
+                                          pa.array([fmt(v) for v in dictionary], pa.string()))
+
+
 def dict_strings(indices: np.ndarray, dictionary, mask: np.ndarray | None = None) -> pa.Array:
-    arr = pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32(), mask=mask), pa.array(list(dictionary), pa.string()))
-    return arr.cast(pa.string())
+    return dict_array(indices, dictionary, mask).cast(pa.string())
 
 
 def days(d: dt.date) -> int:
@@ -134,6 +139,12 @@ def days(d: dt.date) -> int:
 
 def date_array(day_numbers: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
     return pa.array(day_numbers.astype(np.int32), pa.int32(), mask=mask).cast(pa.date32())
+
+
+def postcode_strings(pc4: np.ndarray, pcl: np.ndarray) -> pa.Array:
+    """'2381AB' from the 4-digit number and the index of the letter pair."""
+    return pc.binary_join_element_wise(pc.cast(pa.array(pc4.astype(np.int64)), pa.string()),
+                                       dict_strings(pcl, dw.LETTER_PAIRS), "")
 
 
 def hh_size(rng, opp: np.ndarray) -> np.ndarray:
@@ -183,7 +194,7 @@ class Simulator:
         self.locked[w.special["ander_prefix"]] = False
         self._initial_brp()
         self._build_establishments()
-        self._build_static_bag_columns()
+        self.bag_order = np.argsort(world.vbo_id, kind="stable")
         self._schedule_signals()
         self.prev_signal_obj = np.array([], dtype=np.int64)
 
@@ -203,6 +214,9 @@ class Simulator:
         rows = []
         for si, (soort, k, pool, par) in enumerate(PLANTED):
             elig = np.flatnonzero(pools[pool] & ~taken)
+            # thin out large gemeenten first (about 60 candidates each), then shuffle per gemeente
+            cnt = np.bincount(w.gem[elig], minlength=self.G)
+            elig = elig[rng.random(len(elig)) < np.minimum(1.0, 60.0 / np.maximum(cnt[w.gem[elig]], 1))]
             key = rng.random(len(elig))
             if pool == "industrie":  # prefer the business parks
                 key = key + (bsoort[w.buurt[elig]] != dw.SOORT_BEDRIJVEN)
@@ -390,51 +404,39 @@ class Simulator:
         })
 
     # ------------------------------------------------------------------ BAG
-    def _build_static_bag_columns(self):
+    def bag_table(self, m: int, xy_decimal: bool) -> pa.Table:
+        """BAG snapshot of month m, sorted by identificatie. Text columns with few distinct
+        values stay dictionary-encoded (plain strings in the file) unless written as CSV."""
         w = self.w
-        self.bag_order = np.argsort(w.vbo_id, kind="stable")
-        o = self.bag_order
-        postcode = np.char.add(np.char.zfill(w.pc4[o].astype(str), 4), dw.LETTER_PAIRS[w.pcl[o]].astype(str))
+        o = self.bag_order[w.present_at(m)[self.bag_order]]
+        st = w.status_at(m)[o]
+        txt = (lambda a: a.cast(pa.string())) if xy_decimal else (lambda a: a)
         toev = w.toevoeging[o]
-        self.bag_static = {
+        hl = w.huisletter[o]
+        cols = {
             "identificatie": ids16(w.vbo_id[o]),
             "nummeraanduiding_hoofdadres_identificatie": ids16(w.num_id[o]),
-            "openbare_ruimte_naam": dict_strings(w.straat[o], dw.STREET_NAMES),
-            "woonplaats_naam": dict_strings(w.woonplaats[o], w.woonplaats_namen),
+            "openbare_ruimte_naam": txt(dict_array(w.straat[o], dw.STREET_NAMES)),
+            "woonplaats_naam": txt(dict_array(w.woonplaats[o], w.woonplaats_namen)),
             "huisnummer": pa.array(w.huisnummer[o], pa.int32()),
-            "huisletter": dict_strings(w.huisletter[o], dw.LETTERS, mask=w.huisletter[o] == 0),
-            "toevoeging": pc.cast(pa.array(toev.astype(np.int64), pa.int64(), mask=toev == 0), pa.string()),
-            "postcode": pa.array(postcode.astype(object), pa.string()),
-            "gebruiksdoel": dict_strings(w.klasse[o], dw.GEBRUIKSDOEL),
+            "huisletter": txt(dict_array(hl, dw.LETTERS, mask=hl == 0)),
+            "toevoeging": txt(dict_array(toev, [str(i) for i in range(int(toev.max(initial=0)) + 1)], mask=toev == 0)),
+            "postcode": postcode_strings(w.pc4[o], w.pcl[o]),
+            "gebruiksdoel": txt(dict_array(w.klasse[o], dw.GEBRUIKSDOEL)),
             "oppervlakte": pa.array(w.oppervlakte[o], pa.int32()),
+            "status": txt(dict_array(st, dw.STATUSES)),
             "pand_identificatie": ids16(w.pand_id[o]),
             "bouwjaar": pa.array(w.bouwjaar[o].astype(np.int32), pa.int32()),
-            "bronhouder_identificatie": lpad(w.bronhouder[o], 4),
+            "bronhouder_identificatie": txt(dict_array(*np.unique(w.bronhouder[o], return_inverse=True)[::-1],
+                                                       fmt=lambda c: f"{c:04d}")),
         }
-
-    def bag_table(self, m: int, xy_decimal: bool) -> pa.Table:
-        w = self.w
-        o = self.bag_order
-        keep = w.present_at(m)[o]
-        st = w.status_at(m)[o]
-        cols = {}
-        for name in ["identificatie", "nummeraanduiding_hoofdadres_identificatie", "openbare_ruimte_naam",
-                     "woonplaats_naam", "huisnummer", "huisletter", "toevoeging", "postcode", "gebruiksdoel",
-                     "oppervlakte"]:
-            cols[name] = self.bag_static[name]
-        cols["status"] = dict_strings(st, dw.STATUSES)
-        for name in ["pand_identificatie", "bouwjaar", "bronhouder_identificatie"]:
-            cols[name] = self.bag_static[name]
         if xy_decimal:
             cols["x"] = _decimal3(w.x[o])
             cols["y"] = _decimal3(w.y[o])
         else:
             cols["x"] = pa.array(w.x[o], pa.float64())
             cols["y"] = pa.array(w.y[o], pa.float64())
-        t = pa.table(cols)
-        if not keep.all():
-            t = t.filter(pa.array(keep))
-        return t
+        return pa.table(cols)
 
     # ------------------------------------------------------------------ KvK
     def _pools(self) -> dict[str, np.ndarray]:
@@ -557,9 +559,10 @@ class Simulator:
         wp = np.where(at_home, np.minimum(wp, rng.integers(1, 3, ne)), wp)
         e["wp"] = wp
         e["wp_missing"] = rng.random(ne) < 0.08
-        self._address_variants(e)
         order = np.argsort(e["vestigingsnummer"], kind="stable")
-        self.est = {k: v[order] for k, v in e.items()}
+        e = {k: v[order] for k, v in e.items()}
+        self._address_variants(e)
+        self.est = e
         self._build_static_kvk_columns()
 
     def _planted_establishments(self, d0: int) -> dict:
@@ -605,10 +608,6 @@ class Simulator:
         has_letter = w.huisletter[obj] > 0
         has_toev = w.toevoeging[obj] > 0
         no_id = rng.random(ne) < np.where(e["planted"], 0.3, np.where(has_letter, 0.25, 0.09))
-        pc4 = np.char.zfill(w.pc4[obj].astype(str), 4).astype(object)
-        pcl = dw.LETTER_PAIRS[w.pcl[obj]]
-        letter = dw.LETTERS[w.huisletter[obj]]
-        toev = np.where(has_toev, w.toevoeging[obj].astype(str), "").astype(object)
         huisnr = w.huisnummer[obj].astype(np.int64)
         # 0 as in BAG, 1 postcode with space, 2 postcode lower case, 3 both, 4 huisletter lower
         # case, 5 huisletter in huisnummer_toevoeging, 6 toevoeging '-1', 7 no such address
@@ -617,40 +616,52 @@ class Simulator:
         v_plain = np.array([0, 1, 2, 3, 7])[rng.choice(5, ne, p=[0.35, 0.25, 0.2, 0.1, 0.1])]
         v = np.where(has_letter, v_letter, np.where(has_toev, v_toev, v_plain))
         v = np.where(no_id, v, 0)
+        # planted establishments and temp agencies always have an address that exists
+        protected = e["planted"] | np.isin(e["sector"], [S["uitzendbureau"], S["arbeidsbemiddeling"]])
+        v = np.where((v == 7) & protected, 1, v)
+        # the variants are written as strings only for the (few) rows without id
+        vi = np.flatnonzero(v > 0)
+        ov = obj[vi]
+        pc4 = np.char.zfill(w.pc4[ov].astype(str), 4).astype(object)
+        pcl = dw.LETTER_PAIRS[w.pcl[ov]]
+        letter = dw.LETTERS[w.huisletter[ov]]
+        toev = np.where(w.toevoeging[ov] > 0, w.toevoeging[ov].astype(str), "").astype(object)
+        vv = v[vi]
         postcode = pc4 + pcl
-        postcode = np.where(v == 1, pc4 + " " + pcl, postcode)
-        postcode = np.where(v == 2, pc4 + np.char.lower(pcl.astype(str)).astype(object), postcode)
-        postcode = np.where(v == 3, pc4 + " " + np.char.lower(pcl.astype(str)).astype(object), postcode)
-        letter_out = np.where(v == 4, np.char.lower(letter.astype(str)).astype(object), letter)
-        toev_out = toev.copy()
-        letter_out = np.where(v == 5, "", letter_out)
-        toev_out = np.where(v == 5, letter, toev_out)
-        toev_out = np.where(v == 6, "-" + toev, toev_out)
-        huisnr = np.where(v == 7, huisnr + 1000, huisnr)  # no such number in the BAG
+        postcode = np.where(vv == 1, pc4 + " " + pcl, postcode)
+        postcode = np.where(vv == 2, pc4 + np.char.lower(pcl.astype(str)).astype(object), postcode)
+        postcode = np.where(vv == 3, pc4 + " " + np.char.lower(pcl.astype(str)).astype(object), postcode)
+        letter_out = np.where(vv == 4, np.char.lower(letter.astype(str)).astype(object), letter)
+        letter_out = np.where(vv == 5, "", letter_out)
+        toev_out = np.where(vv == 5, letter, toev)
+        toev_out = np.where(vv == 6, "-" + toev, toev_out)
+        huisnr[vi] = np.where(vv == 7, huisnr[vi] + 1000, huisnr[vi])  # no such number in the BAG
+        e["variant_rows"] = vi
         e["no_id"] = no_id
         e["variant"] = v
-        e["postcode_s"] = postcode
-        e["letter_s"] = letter_out
-        e["toev_s"] = toev_out
+        e["variant_postcode"] = postcode
+        e["variant_letter"] = letter_out
+        e["variant_toev"] = toev_out
         e["huisnr"] = huisnr
 
     def _build_static_kvk_columns(self):
         e, w = self.est, self.w
         obj = e["obj"]
-        def strcol(a):
-            a = np.asarray(a, dtype=object)
-            return pa.array(np.where(a == "", None, a), pa.string())
+        vi = e["variant_rows"]
+        hl = w.huisletter[obj]
+        tv = w.toevoeging[obj]
         self.kvk_static = {
             "vestigingsnummer": lpad(e["vestigingsnummer"], 12),
             "kvk_nummer": lpad(e["kvk_nummer"], 8),
-            "sbi_code": pa.array(e["sbi"].astype(object), pa.string()),
+            "sbi_code": pa.array(e["sbi"], pa.string()),
             "sbi_codes_neven": pa.array(e["neven"], pa.string()),
             "straatnaam": dict_strings(w.straat[obj], dw.STREET_NAMES),
             "plaats": dict_strings(w.woonplaats[obj], w.woonplaats_namen),
             "huisnummer": pa.array(e["huisnr"], pa.int32()),
-            "huisletter": strcol(e["letter_s"]),
-            "huisnummer_toevoeging": strcol(e["toev_s"]),
-            "postcode": pa.array(e["postcode_s"], pa.string()),
+            "huisletter": _overlay(dict_strings(hl, dw.LETTERS, mask=hl == 0), vi, e["variant_letter"]),
+            "huisnummer_toevoeging": _overlay(
+                pc.cast(pa.array(tv.astype(np.int64), pa.int64(), mask=tv == 0), pa.string()), vi, e["variant_toev"]),
+            "postcode": _overlay(postcode_strings(w.pc4[obj], w.pcl[obj]), vi, e["variant_postcode"]),
             "verblijfsobject_id": pc.if_else(pa.array(e["no_id"]), pa.scalar(None, pa.string()), ids16(w.vbo_id[obj])),
             "werkzame_personen": pa.array(e["wp"], pa.int32(), mask=e["wp_missing"]),
             "datum_aanvang": date_array(e["aanv"]),
@@ -678,19 +689,18 @@ class Simulator:
         w, rng = self.w, self.rng
         st = w.status_at(m)
         exists = w.present_at(m) & (w.gem >= 0) & ~np.isin(st, [5, 6, 7])
-        idx = np.flatnonzero(exists)
+        idx = self.bag_order[exists[self.bag_order]]  # sorted by identificatie
         u = rng.random(len(idx))
         woon = w.woonfunctie[idx]
         occ = self.c[idx] > 0
         g = np.where(woon & occ, np.where(u < 0.62, 1, 2),
-                     np.where(woon, np.where(u < 0.88, 0, 1), np.where(u < 0.55, 1, np.where(u < 0.9, 2, 0))))
+                     np.where(woon, np.where(u < 0.85, 0, 1), np.where(u < 0.55, 1, np.where(u < 0.9, 2, 0))))
         g = np.where(st[idx] == dw.ST_GEVORMD, 0, g)
         verborgen = self.pl.obj[self.pl.soort == SOORTEN.index("verborgen_bewoning")]
-        g = np.where(np.isin(idx, verborgen), 0, g)
-        order = np.argsort(w.vbo_id[idx], kind="stable")
+        g[np.isin(idx, verborgen)] = 0
         return pa.table({
-            "verblijfsobject_id": ids16(w.vbo_id[idx][order]),
-            "gebruik": dict_strings(g[order], ["geen", "eigenaar", "huurder"]),
+            "verblijfsobject_id": ids16(w.vbo_id[idx]),
+            "gebruik": dict_strings(g, ["geen", "eigenaar", "huurder"]),
         })
 
     # ------------------------------------------------------------------ RNI
@@ -852,20 +862,27 @@ class Simulator:
         })
 
     # ------------------------------------------------------------------ one month
-    def month(self, m: int, woz: bool, xy_decimal: bool) -> dict[str, pa.Table]:
+    def month(self, m: int, woz: bool, xy_decimal: bool):
+        """Advance to month m and yield (bron, table) one at a time, so that a caller can
+        write and drop each table before the next is built."""
         self._brp_step(m)
         prev_sig = self.prev_signal_obj
-        out = {
-            "bag": self.bag_table(m, xy_decimal),
-            "brp": self.brp_table(m),
-            "rni": self.rni_table(m),
-            "kvk": self.kvk_table(m),
-        }
+        yield "bag", self.bag_table(m, xy_decimal)
+        yield "brp", self.brp_table(m)
+        yield "rni", self.rni_table(m)
+        yield "kvk", self.kvk_table(m)
         if woz:
-            out["woz"] = self.woz_table(m)
-        out["signalen"] = self.signalen_table(m)
-        out["controles"] = self.controles_table(m, np.concatenate([prev_sig, self.prev_signal_obj]))
-        return out
+            yield "woz", self.woz_table(m)
+        yield "signalen", self.signalen_table(m)
+        yield "controles", self.controles_table(m, np.concatenate([prev_sig, self.prev_signal_obj]))
+
+
+def _overlay(base: pa.Array, rows: np.ndarray, values: np.ndarray) -> pa.Array:
+    """`base` with the given rows replaced by `values` ('' = missing)."""
+    vals = pa.array([None if v == "" else str(v) for v in values], pa.string())
+    idx = np.arange(len(base), dtype=np.int64)
+    idx[rows] = len(base) + np.arange(len(rows))
+    return pa.concat_arrays([base, vals]).take(pa.array(idx))
 
 
 def _decimal3(values: np.ndarray) -> pa.Array:

@@ -29,35 +29,68 @@ INDICATOREN = [
 ]
 
 
-def read_csv_table(path: Path) -> pa.Table:
-    """A ;-separated CSV with every column as string (empty -> null)."""
+def read_csv_table(path: Path, columns: list[str] | None = None, types: dict | None = None) -> pa.Table:
+    """A ;-separated CSV with every column as string (empty -> null) unless typed in `types`."""
     with open(path, encoding="utf-8") as f:
         header = f.readline().rstrip("\n").split(";")
+    column_types = {c: pa.string() for c in header}
+    column_types.update(types or {})
     return pacsv.read_csv(
         path,
         parse_options=pacsv.ParseOptions(delimiter=";"),
-        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header},
-                                             strings_can_be_null=True, null_values=[""]),
+        convert_options=pacsv.ConvertOptions(column_types=column_types, strings_can_be_null=True,
+                                             null_values=[""], include_columns=columns),
     )
 
 
 def read_csv_strings(path: Path) -> pd.DataFrame:
-    """The same as a pandas frame with pyarrow-backed string columns."""
+    """A CSV as a pandas frame with pyarrow-backed string columns."""
     return read_csv_table(path).to_pandas(types_mapper=pd.ArrowDtype)
 
 
+BAG_COLUMNS = ["identificatie", "nummeraanduiding_hoofdadres_identificatie", "huisnummer", "huisletter",
+               "toevoeging", "postcode", "gebruiksdoel", "oppervlakte", "status", "bronhouder_identificatie"]
+_FEW_VALUES = ["huisletter", "toevoeging", "gebruiksdoel", "status", "bronhouder_identificatie"]
+
+
 def read_bag(path: Path) -> pa.Table:
-    cols = ["identificatie", "nummeraanduiding_hoofdadres_identificatie", "huisnummer", "huisletter",
-            "toevoeging", "postcode", "gebruiksdoel", "oppervlakte", "status", "bronhouder_identificatie"]
+    """The BAG columns the truth needs; from Parquet, low-cardinality text stays dictionary-encoded."""
     if path.suffix == ".parquet":
-        t = pq.read_table(path, columns=cols)
-        return pa.table({c: t[c].cast(pa.string()) for c in cols})
-    return read_csv_table(path).select(cols)
+        return pq.read_table(path, columns=BAG_COLUMNS, read_dictionary=_FEW_VALUES)
+    return read_csv_table(path, columns=BAG_COLUMNS)
+
+
+def _plain(arr) -> pa.Array:
+    """A (chunked, possibly dictionary-encoded) array as one plain array."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    return arr
+
+
+def _on_values(arr, fn) -> np.ndarray:
+    """fn(string array) -> boolean array, evaluated on the distinct values of dictionary
+    columns and on every value otherwise; missing -> False."""
+    if isinstance(arr, pa.ChunkedArray):
+        if arr.num_chunks == 0:
+            return np.zeros(0, dtype=bool)
+        return np.concatenate([_on_values(c, fn) for c in arr.chunks])
+    if pa.types.is_dictionary(arr.type):
+        d = _bool(fn(arr.dictionary))
+        if len(d) == 0:
+            return np.zeros(len(arr), dtype=bool)
+        idx = pc.fill_null(arr.indices, -1).to_numpy().astype(np.int64)
+        return np.where(idx >= 0, d[np.maximum(idx, 0)], False)
+    return _bool(fn(arr))
+
+
+def _strings(arr) -> pa.Array:
+    arr = _plain(arr)
+    return arr.cast(pa.string()) if not pa.types.is_string(arr.type) else arr
 
 
 def _ints(arr, fill: int = -1) -> np.ndarray:
-    """Digit strings -> int64 (missing -> fill)."""
-    return pc.fill_null(pc.cast(arr, pa.int64()), fill).to_numpy()
+    """Digit strings or integers -> int64 (missing -> fill)."""
+    return np.asarray(pc.fill_null(pc.cast(arr, pa.int64()), fill).to_numpy())
 
 
 def _bool(arr) -> np.ndarray:
@@ -65,11 +98,33 @@ def _bool(arr) -> np.ndarray:
 
 
 def _isin(arr, values) -> np.ndarray:
-    return _bool(pc.is_in(arr, value_set=pa.array(list(values), pa.string())))
+    vs = pa.array(list(values), pa.string())
+    return _on_values(arr, lambda a: pc.is_in(a, value_set=vs))
+
+
+class _Lookup:
+    """Position of each query id in `keys` (-1 if absent), by binary search (no hash table)."""
+
+    def __init__(self, keys: np.ndarray):
+        self.n = len(keys)
+        if self.n and not np.all(keys[1:] >= keys[:-1]):
+            self.order = np.argsort(keys, kind="stable")
+            self.sorted = keys[self.order]
+        else:
+            self.order = None
+            self.sorted = keys
+
+    def get_indexer(self, q: np.ndarray) -> np.ndarray:
+        if self.n == 0:
+            return np.full(len(q), -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.sorted, q), self.n - 1)
+        hit = (self.sorted[pos] == q) & (q >= 0)
+        idx = pos if self.order is None else self.order[pos]
+        return np.where(hit, idx, -1).astype(np.int64)
 
 
 def _norm_postcode(arr):
-    return pc.replace_substring(pc.utf8_upper(pc.fill_null(arr, "")), " ", "")
+    return pc.replace_substring(pc.utf8_upper(pc.fill_null(_strings(arr), "")), " ", "")
 
 
 def load_sbi_config(path: Path = SBI_CONFIG) -> pd.DataFrame:
@@ -105,17 +160,19 @@ def sbi_soort(codes, cfg: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return soort, cat
 
 
-def _norm_address(postcode, huisnummer, huisletter, toevoeging) -> pd.Series:
-    """Normalised address key per INTERFACES.md (pandas Series of str, small subsets)."""
-    pc_ = postcode.fillna("").astype(str).str.upper().str.replace(" ", "", regex=False)
-    nr = pd.to_numeric(huisnummer, errors="coerce").fillna(-1).astype("int64").astype(str)
-    let = huisletter.fillna("").astype(str).str.upper().str.strip()
-    toe = toevoeging.fillna("").astype(str)
-    single = (let == "") & toe.str.fullmatch(r"\s*[A-Za-z]\s*").fillna(False).astype(bool)
-    let = let.where(~single, toe.str.strip().str.upper())
-    toe = toe.where(~single, "")
-    toe = toe.str.upper().str.replace(" ", "", regex=False).str.lstrip("-")
-    return pc_ + "|" + nr + "|" + let + "|" + toe
+def norm_address(postcode, huisnummer, huisletter, toevoeging) -> pa.Array:
+    """Normalised address key per INTERFACES.md: postcode upper without spaces, huisnummer,
+    huisletter upper (a single letter in the toevoeging counts as huisletter when the
+    huisletter is empty), toevoeging upper without spaces and leading '-'."""
+    p = _norm_postcode(postcode)
+    nr = pc.cast(pc.cast(_plain(huisnummer), pa.int64()), pa.string())
+    let = pc.utf8_upper(pc.utf8_trim_whitespace(pc.fill_null(_strings(huisletter), "")))
+    toe = pc.fill_null(_strings(toevoeging), "")
+    single = pc.and_(pc.equal(let, ""), pc.match_substring_regex(toe, r"^\s*[A-Za-z]\s*$"))
+    let = pc.if_else(single, pc.utf8_upper(pc.utf8_trim_whitespace(toe)), let)
+    toe = pc.if_else(single, "", toe)
+    toe = pc.utf8_ltrim(pc.replace_substring(pc.utf8_upper(toe), " ", ""), characters="-")
+    return pc.binary_join_element_wise(p, nr, let, toe, "|")
 
 
 class MonthTruth:
@@ -138,29 +195,35 @@ class MonthTruth:
         n = bag.num_rows
         vbo = _ints(bag["identificatie"])
         num = _ints(bag["nummeraanduiding_hoofdadres_identificatie"])
-        woonfunctie = _bool(pc.match_substring_regex(bag["gebruiksdoel"], r"(^|,)\s*woonfunctie\s*(,|$)"))
+        woonfunctie = _on_values(bag["gebruiksdoel"],
+                                 lambda a: pc.match_substring_regex(a, r"(^|,)\s*woonfunctie\s*(,|$)"))
         woning = woonfunctie & _isin(bag["status"], WONING_STATUSES)
         f["woningvoorraad"] = int(woning.sum())
         opp = _ints(bag["oppervlakte"], 0)
-        num_index = pd.Index(num)
-        vbo_index = pd.Index(vbo)
+        bag = bag.select(["postcode", "huisnummer", "huisletter", "toevoeging"])  # for address matching
+        num_index = _Lookup(num)
+        vbo_index = _Lookup(vbo)
 
         # BRP
-        brp = read_csv_table(files["brp"])
+        counts = ["ingeschrevenen", "briefadressen", "inschrijvingen", "uitschrijvingen", "vertrokken_onbekend"]
+        brp = read_csv_table(files["brp"], columns=["nummeraanduiding_id"] + counts,
+                             types={c: pa.int64() for c in counts})
         bi = num_index.get_indexer(_ints(brp["nummeraanduiding_id"]))
         ok = bi >= 0
         f["brp_rijen"] = brp.num_rows
         f["brp_quarantaine"] = int((~ok).sum())
         cnt = {}
-        for col in ["ingeschrevenen", "briefadressen", "inschrijvingen", "uitschrijvingen", "vertrokken_onbekend"]:
+        for col in counts:
             v = _ints(brp[col], 0)
-            cnt[col] = np.bincount(bi[ok], weights=v[ok], minlength=n).astype(np.int64)
+            cnt[col] = np.bincount(bi[ok], weights=v[ok], minlength=n).astype(np.int32)
         f["ingeschrevenen"] = int(cnt["ingeschrevenen"].sum())
         f["briefadressen"] = int(cnt["briefadressen"].sum())
-        del brp
+        del brp, bi, ok, v
 
         # KvK
-        kvk = read_csv_table(files["kvk"])
+        kvk = read_csv_table(files["kvk"], columns=[
+            "sbi_code", "huisnummer", "huisletter", "huisnummer_toevoeging", "postcode", "verblijfsobject_id",
+            "datum_aanvang", "datum_einde"], types={"datum_aanvang": pa.date32(), "datum_einde": pa.date32()})
         f["kvk_rijen"] = kvk.num_rows
         has_id = _bool(pc.is_valid(kvk["verblijfsobject_id"]))
         f["kvk_rijen_zonder_bag_id"] = int((~has_id).sum())
@@ -168,20 +231,20 @@ class MonthTruth:
         ki[~has_id] = -1
         no = ~has_id
         if no.any():
-            sub = kvk.filter(pa.array(no)).select(["postcode", "huisnummer", "huisletter", "huisnummer_toevoeging"])
-            sub = sub.to_pandas()
-            kk = _norm_address(sub["postcode"], sub["huisnummer"], sub["huisletter"], sub["huisnummer_toevoeging"])
-            pcs = sorted(set(kk.str.split("|").str[0]))
-            cand = np.flatnonzero(_isin(_norm_postcode(bag["postcode"]), pcs))
-            bsub = bag.take(pa.array(cand)).select(["postcode", "huisnummer", "huisletter", "toevoeging"]).to_pandas()
-            bk = _norm_address(bsub["postcode"], bsub["huisnummer"], bsub["huisletter"], bsub["toevoeging"])
-            dup = bk.duplicated(keep=False).to_numpy()
-            lut = pd.Series(cand[~dup], index=bk.to_numpy()[~dup])
-            ki[no] = lut.reindex(kk.to_numpy()).fillna(-1).astype("int64").to_numpy()
+            sub = kvk.filter(pa.array(no))
+            kk = norm_address(sub["postcode"], sub["huisnummer"], sub["huisletter"], sub["huisnummer_toevoeging"])
+            pcs = pc.unique(_norm_postcode(sub["postcode"]))
+            cand = np.flatnonzero(_bool(pc.is_in(_norm_postcode(bag["postcode"]), value_set=pcs)))
+            bsub = bag.take(pa.array(cand))
+            bk = norm_address(bsub["postcode"], bsub["huisnummer"], bsub["huisletter"], bsub["toevoeging"])
+            vc = pc.value_counts(bk)
+            dup = vc.field("values").filter(pc.greater(vc.field("counts"), 1))
+            hit = pc.fill_null(pc.index_in(kk, value_set=bk), -1).to_numpy()
+            ambiguous = _bool(pc.is_in(kk, value_set=dup))
+            ki[no] = np.where((hit >= 0) & ~ambiguous, cand[np.maximum(hit, 0)], -1)
         f["kvk_adresmatch_zonder_bag_id"] = int(((ki >= 0) & no).sum())
         f["kvk_ongematcht"] = int((ki < 0).sum())
-        aanv = pc.cast(kvk["datum_aanvang"], pa.date32())
-        einde = pc.cast(kvk["datum_einde"], pa.date32())
+        aanv, einde = kvk["datum_aanvang"], kvk["datum_einde"]
         p_ = pa.scalar(peil, pa.date32())
         active = _bool(pc.and_(pc.less_equal(aanv, p_), pc.or_(pc.is_null(einde), pc.fill_null(pc.greater(einde, p_), False))))
         soort, cat = sbi_soort(kvk["sbi_code"], cfg)
@@ -194,7 +257,7 @@ class MonthTruth:
         n_active = np.bincount(ki[am], minlength=n)
         n_risk = np.bincount(ki[am & (soort == "risicosector")], minlength=n)
         n_uitz = np.bincount(ki[am & np.isin(soort, ["uitzendbureau", "arbeidsbemiddeling"])], minlength=n)
-        del kvk
+        del kvk, bag, aanv, einde, soort, cat, am, ki
 
         # WOZ (latest file at or before the month)
         woz_use = np.zeros(n, dtype=bool)
@@ -203,6 +266,7 @@ class MonthTruth:
             wi = vbo_index.get_indexer(_ints(woz["verblijfsobject_id"]))
             use = _isin(woz["gebruik"], ["eigenaar", "huurder"]) & (wi >= 0)
             woz_use[wi[use]] = True
+            del woz, wi, use
         vacant = woning & (cnt["ingeschrevenen"] == 0) & (n_active == 0) & ~woz_use
         f["leegstand"] = int(vacant.sum())
         f["leegstand_pct"] = round(100.0 * f["leegstand"] / max(f["woningvoorraad"], 1), 2)

@@ -194,7 +194,12 @@ def sample_points_in(rng, polys: np.ndarray, bounds: np.ndarray, which: np.ndarr
     n = len(which)
     x = np.empty(n)
     y = np.empty(n)
-    todo = np.arange(n)
+    b = bounds[which]
+    rect = np.isclose(shapely.area(polys), (bounds[:, 2] - bounds[:, 0]) * (bounds[:, 3] - bounds[:, 1]))
+    r = np.flatnonzero(rect[which])  # axis-parallel squares: uniform in the bounds (interior)
+    x[r] = b[r, 0] + (0.001 + rng.random(len(r)) * 0.998) * (b[r, 2] - b[r, 0])
+    y[r] = b[r, 1] + (0.001 + rng.random(len(r)) * 0.998) * (b[r, 3] - b[r, 1])
+    todo = np.flatnonzero(~rect[which])
     for _ in range(200):
         if len(todo) == 0:
             break
@@ -332,12 +337,14 @@ def build_world(schaal: str, labels: list[str], seed: int) -> World:
         buurt[sel] = choose_in_groups(rng, bgem, w, G, gem[sel])
 
     # --- panden: multi-object buildings for some classes
-    order = np.lexsort((rng.random(n), buurt, klasse))
+    perm = rng.permutation(n)  # random order within (class, buurt)
+    order = perm[np.argsort((klasse.astype(np.int64) << 32 | buurt)[perm], kind="stable")]
     pand_local = np.empty(n, dtype=np.int64)
     within = np.zeros(n, dtype=np.int32)
     next_pand = 0
+    bounds_c = np.searchsorted(klasse[order], np.arange(len(KLASSEN) + 1))  # order is sorted by class
     for c, k in enumerate(KLASSEN):
-        sel = order[klasse[order] == c]
+        sel = order[bounds_c[c]:bounds_c[c + 1]]
         m = len(sel)
         if m == 0:
             continue
@@ -361,6 +368,7 @@ def build_world(schaal: str, labels: list[str], seed: int) -> World:
         pand_local[sel] = next_pand + lab2
         within[sel] = rank_in_group(lab2)
         next_pand += lab2[-1] + 1
+    del perm, order, bounds_c, sel, sizes, cs, lab, bkey, newb, newlab, lab2
     n_pand = next_pand
     pand_size = np.bincount(pand_local, minlength=n_pand)
     first_obj = np.full(n_pand, -1, dtype=np.int64)
@@ -386,20 +394,24 @@ def build_world(schaal: str, labels: list[str], seed: int) -> World:
     complete = np.where(gevormd, pand_complete[pand_local], 10_000).astype(np.int32)
     appear = pand_appear[pand_local].astype(np.int32)
 
+    del u, woon, pand_late, pand_appear
+
     # --- points: one per pand, objects jittered around it
     px, py = sample_points_in(rng, polys, bbounds, pand_buurt)
     x = px[pand_local].copy()
     y = py[pand_local].copy()
-    multi = pand_size[pand_local] > 1
-    jx = x + np.where(multi, rng.uniform(-3, 3, n), 0.0)
-    jy = y + np.where(multi, rng.uniform(-3, 3, n), 0.0)
-    ok = shapely.contains_xy(polys[pand_buurt[pand_local]], jx, jy)
-    x = np.where(ok, jx, x)
-    y = np.where(ok, jy, y)
+    multi = np.flatnonzero(pand_size[pand_local] > 1)
+    jx = x[multi] + rng.uniform(-3, 3, len(multi))
+    jy = y[multi] + rng.uniform(-3, 3, len(multi))
+    ok = shapely.contains_xy(polys[pand_buurt[pand_local[multi]]], jx, jy)
+    x[multi[ok]] = jx[ok]
+    y[multi[ok]] = jy[ok]
+
+    del jx, jy, ok, multi
 
     # --- streets: strips of panden within a buurt, ordered by x
     L = rng.integers(28, 65, len(buurten))
-    porder = np.lexsort((px, pand_buurt))
+    porder = np.argsort(pand_buurt * 1e6 + px)
     pb = pand_buurt[porder]
     cum_before = np.cumsum(pand_size[porder]) - pand_size[porder]
     cum_before = cum_before - cum_before[_group_start(pb)]
@@ -426,6 +438,8 @@ def build_world(schaal: str, labels: list[str], seed: int) -> World:
     b_off = rng.integers(0, N, G)
     street_name = (a[street_gem] * st_rank + b_off[street_gem]) % N
 
+    del porder, pb, cum_before, street_local, skey, newst, st_rank
+
     # --- house numbers: per pand a step, consecutive within the street
     pand_street = street_of_pand
     pmode = np.zeros(n_pand, dtype=np.int8)  # 0 single, 1 own numbers, 2 toevoeging, 3 huisletter
@@ -435,7 +449,7 @@ def build_world(schaal: str, labels: list[str], seed: int) -> World:
     single_letter = (~many) & (rng.random(n_pand) < 0.02)
     pmode[single_letter] = 3
     step = np.where(pmode == 1, pand_size, 1) + rng.choice([0, 0, 0, 0, 0, 0, 0, 0, 1, 2], n_pand)
-    po = np.lexsort((px, pand_street))
+    po = np.argsort(pand_street * 1e6 + px)
     ps = pand_street[po]
     cs = np.cumsum(step[po])
     cs_before = cs - step[po]
@@ -453,11 +467,16 @@ def build_world(schaal: str, labels: list[str], seed: int) -> World:
     street_o = street_of_pand[pand_local]
     straat = street_name[street_o]
 
+    del r, step, po, ps, cs, cs_before, start_num, oe, mode_o
+
     # --- postcodes: blocks of 12-25 addresses along a street within a postcode zone
+    if huisnummer.max() >= 2**13 or street_o.max() >= 2**20 or toevoeging.max() >= 32:
+        raise RuntimeError("adresnummering buiten het verwachte bereik")
     zone = buurten["pc_zone"].to_numpy()[buurt]
     zkey = gem.astype(np.int64) * 10 + zone
     B = rng.integers(12, 26, n_street)
-    oo = np.lexsort((toevoeging, huisletter, huisnummer, street_o, zkey))
+    oo = np.argsort((zkey << 43) | (street_o.astype(np.int64) << 23) | (huisnummer.astype(np.int64) << 10)
+                    | (huisletter.astype(np.int64) << 5) | toevoeging)
     so = street_o[oo]
     rank_st = rank_in_group(so)
     blk = rank_st // B[so]
@@ -482,6 +501,8 @@ def build_world(schaal: str, labels: list[str], seed: int) -> World:
             raise RuntimeError("postcodes op")
     pcl = (block % npairs).astype(np.int16)
 
+    del so, rank_st, blk, new, zk, cnew, block_in_zone, zkey, zone
+
     # --- floor area, build year
     med = np.array([k[4][0] for k in KLASSEN], dtype=float)
     sig = np.array([k[4][1] for k in KLASSEN])
@@ -504,11 +525,11 @@ def build_world(schaal: str, labels: list[str], seed: int) -> World:
 
     # --- identifiers: serials per gemeente in address order, new objects last
     codes = gemeenten["code"].to_numpy().astype(np.int64)
-    io = np.lexsort((toevoeging, huisletter, huisnummer, straat, appear, gem))
+    io = oo[np.argsort((gem[oo].astype(np.int64) << 16) | appear[oo], kind="stable")]
     g_sorted = gem[io]
 
     def serials(g_sorted_, start_lo, start_hi, p_gap):
-        gaps = 1 + rng.geometric(p_gap, len(g_sorted_)) - 1
+        gaps = np.where(rng.random(len(g_sorted_)) < p_gap, 1, rng.integers(2, 6, len(g_sorted_)))
         cs_ = np.cumsum(gaps)
         s = cs_ - cs_[_group_start(g_sorted_)]
         starts = rng.integers(start_lo, start_hi, G)
@@ -518,7 +539,7 @@ def build_world(schaal: str, labels: list[str], seed: int) -> World:
     vbo_serial[io] = serials(g_sorted, 10_000, 40_000, 0.6)
     num_serial = np.empty(n, dtype=np.int64)
     num_serial[io] = serials(g_sorted, 10_000, 40_000, 0.5)
-    pio = np.lexsort((pand_num, pand_street, bgem[pand_buurt]))
+    pio = np.argsort((pand_street << 20) | pand_num)  # streets are numbered in gemeente order
     pand_serial = np.empty(n_pand, dtype=np.int64)
     pand_serial[pio] = serials(bgem[pand_buurt][pio], 100_000, 400_000, 0.7)
     T12 = 10**12
@@ -527,6 +548,7 @@ def build_world(schaal: str, labels: list[str], seed: int) -> World:
     num_id = codes[gem] * T12 + 20 * T10 + num_serial
     pand_id = (codes[bgem[pand_buurt]] * T12 + 10 * T10 + pand_serial)[pand_local]
 
+    del io, oo, g_sorted, vbo_serial, num_serial, pio, pand_serial
     bronhouder = codes[gem].copy()
     world = World(
         schaal=schaal, months=months, buurten=buurten, gemeenten=gemeenten,
@@ -539,7 +561,20 @@ def build_world(schaal: str, labels: list[str], seed: int) -> World:
         woonplaats_namen=list(gemeenten["naam"]),
     )
     _add_special_objects(world, rng)
+    _sort_by_identificatie(world)
     return world
+
+
+def _sort_by_identificatie(w: World) -> None:
+    """Store objects in the order of their identificatie, so monthly BAG snapshots are
+    sequential slices (much faster gathers at national scale)."""
+    order = np.argsort(w.vbo_id, kind="stable")
+    for name, value in list(vars(w).items()):
+        if isinstance(value, np.ndarray) and len(value) == len(order):
+            setattr(w, name, value[order])
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    w.special = {k: inverse[v] for k, v in w.special.items()}
 
 
 def _add_special_objects(w: World, rng) -> None:
