@@ -69,6 +69,12 @@ def parse_integer(text: pd.Series) -> np.ndarray:
     return values
 
 
+def to_int64(values: np.ndarray) -> pd.arrays.IntegerArray:
+    """Nullable Int64 from a float array of whole numbers (NaN = missing)."""
+    missing = np.isnan(values)
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing)
+
+
 def parse_number(text: pd.Series) -> np.ndarray:
     """Float array (NaN for missing or not a number); decimal comma accepted."""
     import pyarrow as pa
@@ -85,15 +91,34 @@ def parse_number(text: pd.Series) -> np.ndarray:
     return values
 
 
-def parse_date(text: pd.Series) -> pd.Series:
-    """datetime64[ns] (NaT for missing or not a date); YYYY-MM-DD and DD-MM-YYYY (Dutch Excel) accepted."""
-    plain = text.astype(object).where(text.notna(), None)
-    dates = pd.to_datetime(plain, format=ISO_DATE, errors="coerce")
-    rest = dates.isna() & text.notna()
+def parse_date(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(datetime64[ns] array with NaT for missing or not a date, text with dates written YYYY-MM-DD).
+
+    YYYY-MM-DD and DD-MM-YYYY (Dutch Excel) are accepted; a date that does not exist
+    (2026-02-30) is not. Each distinct value is parsed once.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(_arrow(text)).combine_chunks()
+    distinct = pd.Series(encoded.dictionary.to_pylist(), dtype=object)
+    parsed = pd.to_datetime(distinct, format=ISO_DATE, errors="coerce")
+    rest = parsed.isna().to_numpy()
     if rest.any():
-        dates = dates.copy()
-        dates[rest] = pd.to_datetime(plain[rest], format="%d-%m-%Y", errors="coerce")
-    return pd.Series(dates, index=text.index).astype("datetime64[ns]")
+        parsed[rest] = pd.to_datetime(distinct[rest], format="%d-%m-%Y", errors="coerce")
+    parsed = parsed.astype("datetime64[ns]").to_numpy()
+    iso = np.where(pd.isna(parsed), distinct.to_numpy(), pd.Series(parsed).dt.strftime(ISO_DATE).to_numpy())
+    indices = encoded.indices
+    missing = indices.is_null().to_numpy(zero_copy_only=False)
+    positions = indices.fill_null(0).to_numpy(zero_copy_only=False)
+    if len(parsed) == 0:
+        return np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]"), text
+    dates = parsed[positions]
+    dates[missing] = np.datetime64("NaT")
+    if np.array_equal(iso, distinct.to_numpy()):
+        return dates, text
+    iso_text = pa.DictionaryArray.from_arrays(indices, pa.array(iso, pa.string())).cast(pa.string())
+    return dates, pd.Series(pd.arrays.ArrowStringArray(iso_text), index=text.index)
 
 
 @dataclass
@@ -118,7 +143,7 @@ def prepare(text_frame: pd.DataFrame, contract: Contract) -> Prepared:
         s = normalise_text(text_frame[name].reset_index(drop=True), col)
         if col.type == "integer":
             values = parse_integer(s)
-            typed[name] = pd.array(values, dtype="Float64").astype("Int64") if len(values) else pd.array([], dtype="Int64")
+            typed[name] = to_int64(values)
             gx[name] = values
             if not col.required:
                 gx[text_column_name(name)] = _object(s)
@@ -129,13 +154,11 @@ def prepare(text_frame: pd.DataFrame, contract: Contract) -> Prepared:
             if not col.required:
                 gx[text_column_name(name)] = _object(s)
         elif col.type == "date":
-            dates = parse_date(s)
-            typed[name] = dates.to_numpy()
-            gx[name] = dates.to_numpy()
+            dates, s = parse_date(s)
+            typed[name] = dates
+            gx[name] = dates
             if not col.required:
-                iso = dates.dt.strftime(ISO_DATE).astype(object)
-                gx[text_column_name(name)] = np.where(dates.notna(), iso, _object(s))
-            s = s.where(dates.isna(), dates.dt.strftime(ISO_DATE).astype(STRING))
+                gx[text_column_name(name)] = _object(s)
         else:
             typed[name] = s.array
             # A required column with a value rule: an empty value fails that rule (reported as 'verplicht').
@@ -150,4 +173,46 @@ def prepare(text_frame: pd.DataFrame, contract: Contract) -> Prepared:
 
 def _object(s: pd.Series, missing: str | None = None) -> np.ndarray:
     """Object array with `missing` (None: a null for great-expectations) for missing values."""
-    return s.astype(object).where(s.notna(), missing).to_numpy()
+    arrow = _arrow(s)
+    if missing is not None:
+        arrow = arrow.fill_null(missing)
+    return arrow.to_numpy(zero_copy_only=False)
+
+
+def id_codes(*series: pd.Series) -> list[np.ndarray]:
+    """Integer codes, equal exactly when the identifiers are equal, for fast set operations (-1 = missing).
+
+    Identifiers of one fixed length made of digits (BAG and KvK numbers) are read as numbers;
+    anything else is factorised together.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrays = [_arrow(s) for s in series]
+    lengths = [pc.min_max(pc.utf8_length(a)) for a in arrays]
+    bounds = {(m["min"].as_py(), m["max"].as_py()) for m in lengths if m["min"].as_py() is not None}
+    if len({b for pair in bounds for b in pair}) == 1 and next(iter(bounds))[0] <= 18 and all(
+        pc.all(pc.match_substring_regex(a, "^[0-9]+$")).as_py() in (True, None) for a in arrays
+    ):
+        return [pc.cast(a, pa.int64()).fill_null(-1).to_numpy() for a in arrays]
+    combined = np.concatenate([a.to_numpy(zero_copy_only=False) for a in arrays]) if arrays else np.array([], dtype=object)
+    codes, _ = pd.factorize(combined, use_na_sentinel=True)
+    out, start = [], 0
+    for a in arrays:
+        out.append(codes[start:start + len(a)].astype("int64"))
+        start += len(a)
+    return out
+
+
+def duplicated_codes(codes: np.ndarray) -> np.ndarray:
+    """Boolean mask of codes (>= 0) that occur more than once."""
+    valid = codes >= 0
+    mask = np.zeros(len(codes), dtype=bool)
+    if valid.any():
+        mask[valid] = pd.Series(codes[valid]).duplicated(keep=False).to_numpy()
+    return mask
+
+
+def isin_codes(codes: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Boolean mask: code is >= 0 and among `known` (hash-based; numpy's isin sorts)."""
+    return (codes >= 0) & pd.Series(codes).isin(pd.unique(known[known >= 0])).to_numpy()

@@ -110,7 +110,6 @@ class Contract:
     monthly: bool
     columns: dict[str, Column]
     key: tuple[str, ...] = ()
-    key_ignores_empty: bool = False
     reference_column: str | None = None
     gemeente_column: str | None = None
     free_text_forbidden: bool = False
@@ -151,7 +150,6 @@ def load_contract(source: str) -> Contract:
         monthly=bool(raw.get("monthly", True)),
         columns=columns,
         key=tuple(raw.get("key", [])),
-        key_ignores_empty=bool(raw.get("key_ignores_empty", False)),
         reference_column=raw.get("reference_column"),
         gemeente_column=raw.get("gemeente_column"),
         free_text_forbidden=bool(raw.get("free_text_forbidden", False)),

@@ -293,23 +293,29 @@ def read_csv_text(path: Path, raw: bytes | None = None) -> RawTable:
         bad_rows.append((row.number, row.actual_columns, row.text))
         return "skip"
 
-    def parse(use_threads: bool):
+    def parse(careful: bool):
+        # Fast path: multi-threaded, a malformed row raises. Careful path: one thread, every
+        # malformed row collected with its row number.
         return pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=use_threads, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, invalid_row_handler=on_invalid),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=not careful, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, newlines_in_values=True, invalid_row_handler=on_invalid if careful else None
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
             ),
         )
 
-    try:
-        table = parse(True) if data.strip() else None
-        if bad_rows and any(number is None for number, _, _ in bad_rows):
-            bad_rows.clear()
-            table = parse(False)
-    except pa.ArrowInvalid as exc:
-        raise _refuse(name, "leesbare CSV-tabel", f"het bestand kan niet als tabel gelezen worden ({exc})") from None
+    table = None
+    if data.strip():
+        try:
+            table = parse(careful=False)
+        except pa.ArrowInvalid:
+            try:
+                table = parse(careful=True)
+            except pa.ArrowInvalid as exc:
+                raise _refuse(name, "leesbare CSV-tabel", f"het bestand kan niet als tabel gelezen worden ({exc})") from None
     if bad_rows:
         rows = [int(n) if n is not None else 0 for n, _, _ in bad_rows]
         counts = sorted({actual for _, actual, _ in bad_rows})

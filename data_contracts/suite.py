@@ -214,18 +214,22 @@ def contract_suite(contract: Contract, maand: str | None, today: date) -> tuple[
 
 
 def run_checks(source: str, frame: pd.DataFrame, checks: list[Check], suite=None) -> list[Failure]:
-    """Validate `frame` (positional index) with great-expectations; the failed checks with their rows."""
+    """Validate `frame` (positional index) with great-expectations; the failed checks with their rows.
+
+    A first pass asks only for success (cheap on large files); the failed expectations are run
+    again with full results to name their rows.
+    """
     if not checks:
         return []
-    with _LOCK:
-        batch = _batch_definition(source).get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(
-            suite if suite is not None else to_suite(source, checks),
-            result_format={"result_format": "COMPLETE", "return_unexpected_index_query": False},
-        )
+    suite = suite if suite is not None else to_suite(source, checks)
+    failed = [int(er.expectation_config.meta["check"]) for er in _validate(source, frame, suite, "BOOLEAN_ONLY").results
+              if not er.success or (er.exception_info or {}).get("raised_exception")]
+    if not failed:
+        return []
+    detail = to_suite(source, [checks[i] for i in failed])
     failures = []
-    for er in result.results:
-        position = int(er.expectation_config.meta["check"])
+    for er in _validate(source, frame, detail, {"result_format": "COMPLETE", "return_unexpected_index_query": False}).results:
+        position = failed[int(er.expectation_config.meta["check"])]
         check = checks[position]
         info = er.exception_info or {}
         if info.get("raised_exception"):
@@ -235,3 +239,17 @@ def run_checks(source: str, frame: pd.DataFrame, checks: list[Check], suite=None
         rows = er.result.get("unexpected_index_list") or []
         failures.append((position, Failure(check, np.asarray(sorted(int(r) for r in rows), dtype="int64"))))
     return [failure for _, failure in sorted(failures, key=lambda pair: pair[0])]
+
+
+def _validate(source: str, frame: pd.DataFrame, suite, result_format):
+    from great_expectations.validator.v1_validator import Validator
+
+    with _LOCK:
+        # The validator that ValidationDefinition.run uses, without storing results in the context
+        # (a long-running process would keep every result) and loading the batch once.
+        validator = Validator(
+            batch_definition=_batch_definition(source),
+            batch_parameters={"dataframe": frame},
+            result_format=result_format,
+        )
+        return validator.validate_expectation_suite(suite)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_contracts.columns import SENTINEL_DATE, SENTINEL_NUMBER, Prepared, prepare
+from data_contracts.columns import SENTINEL_DATE, SENTINEL_NUMBER, STRING, Prepared, duplicated_codes, id_codes, isin_codes, prepare
 from data_contracts.contract import SOURCES, Contract, load_contract
 from data_contracts.privacy import (
     AVG_ADVIES,
@@ -94,10 +94,13 @@ def validate_file(
     if contract.gemeente_column:
         _check_gemeente(result, contract, prepared, gemeente)
     _warn_implausible(result, contract, prepared, rij)
+    codes = None  # (file, BAG) address codes, computed once for both register rules
+    if contract.reference_column and bag_hoofdadressen is not None:
+        codes = id_codes(prepared.text[contract.reference_column], bag_hoofdadressen["nummeraanduiding_id"].astype(STRING))
     if contract.reference_column:
-        keep = _quarantine_unknown_addresses(result, contract, prepared, rij, bag_hoofdadressen, gemeente, maand)
+        keep = _quarantine_unknown_addresses(result, contract, prepared, rij, codes, gemeente, maand)
     if source == "brp_adrestellingen":
-        _check_brp(result, contract, prepared, keep, bag_hoofdadressen, vorige, maand)
+        _check_brp(result, contract, prepared, keep, bag_hoofdadressen, codes, vorige, maand)
     if result.geweigerd:
         result.quarantaine = result.quarantaine.iloc[0:0]
         return result
@@ -309,6 +312,8 @@ def data_rows(result: ValidationResult, table: RawTable, columns: dict[str, str]
     empty = np.ones(len(frame), dtype=bool)
     for c in frame.columns:
         empty &= frame[c].isna().to_numpy() | (frame[c].str.strip() == "").fillna(True).to_numpy()
+        if not empty.any():
+            break
     if empty.any():
         frame = frame[~empty]
         rij = rij[~empty]
@@ -341,10 +346,9 @@ def check_values(
     """
     prepared = prepare(text, contract)
     checks, suite = contract_suite(contract, maand, today)
-    frame = prepared.gx
+    frame = prepared.gx.copy()  # also consolidates the blocks, which great-expectations' hashing prefers
     filled = {c.kwargs["column"] for c in checks if c.fill_invalid}
     if filled:
-        frame = frame.copy()
         for column in filled:
             sentinel = SENTINEL_DATE if pd.api.types.is_datetime64_any_dtype(frame[column]) else SENTINEL_NUMBER
             frame[column] = frame[column].fillna(sentinel)
@@ -404,11 +408,13 @@ def _check_key(result: ValidationResult, contract: Contract, prepared: Prepared,
     if not contract.key:
         return
     keys = prepared.text[list(contract.key)]
-    filled = keys.notna().all(axis=1).to_numpy()
-    if not contract.key_ignores_empty:
-        filled[:] = True
-    dup = np.zeros(len(keys), dtype=bool)
-    dup[filled] = keys[filled].duplicated(keep=False).to_numpy()
+    # Empty keys are not compared: a required key that is empty is reported by its own rule.
+    if len(contract.key) == 1:
+        dup = duplicated_codes(id_codes(keys.iloc[:, 0])[0])
+    else:
+        filled = keys.notna().all(axis=1).to_numpy()
+        dup = np.zeros(len(keys), dtype=bool)
+        dup[filled] = keys[filled].duplicated(keep=False).to_numpy()
     if not dup.any():
         return
     rows = np.flatnonzero(dup)
@@ -476,22 +482,21 @@ def _quarantine_unknown_addresses(
     contract: Contract,
     prepared: Prepared,
     rij: np.ndarray,
-    bag_hoofdadressen: pd.DataFrame | None,
+    codes: tuple[np.ndarray, np.ndarray] | None,
     gemeente: str,
     maand: str | None,
 ) -> np.ndarray:
     """Rows whose filled-in address is not a hoofdadres of the month's BAG go to quarantine."""
     column = contract.reference_column
     keep = np.ones(len(prepared.text), dtype=bool)
-    if bag_hoofdadressen is None:
+    if codes is None:
         result.waarschuwingen.append(
             f"Kolom '{column}' is niet vergeleken met de BAG-hoofdadressen van {maand}: geen BAG meegegeven, "
             "dus de quarantaineregel is niet gecontroleerd."
         )
         return keep
     ids = prepared.text[column]
-    known = pd.Index(bag_hoofdadressen["nummeraanduiding_id"].astype("string").dropna().unique())
-    unknown = (ids.notna() & ~ids.isin(known)).to_numpy()
+    unknown = (codes[0] >= 0) & ~isin_codes(*codes)
     if not unknown.any():
         return keep
     keep = ~unknown
@@ -519,6 +524,7 @@ def _check_brp(
     prepared: Prepared,
     keep: np.ndarray,
     bag_hoofdadressen: pd.DataFrame | None,
+    codes: tuple[np.ndarray, np.ndarray] | None,
     vorige: dict | None,
     maand: str | None,
 ) -> None:
@@ -539,10 +545,10 @@ def _check_brp(
         )
     else:
         is_woning = bag_hoofdadressen["is_woning"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-        woningen = pd.Index(bag_hoofdadressen.loc[is_woning, "nummeraanduiding_id"].astype("string").dropna().unique())
+        file_codes, bag_codes = codes
+        woningen = pd.unique(bag_codes[is_woning & (bag_codes >= 0)])
         if len(woningen):
-            bewoond = prepared.text["nummeraanduiding_id"][keep & (ingeschrevenen > 0)]
-            n_bewoond = int(woningen.isin(bewoond).sum())
+            n_bewoond = int(isin_codes(woningen, file_codes[keep & (ingeschrevenen > 0)]).sum())
             share_leeg = 1 - n_bewoond / len(woningen)
             result.kengetallen["aandeel_woningen_zonder_ingeschrevenen"] = round(share_leeg, 4)
             limit = rules.get("max_share_woningen_without_ingeschrevenen", 0.25)
