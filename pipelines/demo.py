@@ -2,18 +2,33 @@
 
 `generate_demo` writes a synthetic but realistic set of monthly inbox files (BAG, BRP counts,
 RNI, KvK, WOZ, signalen, controles) exactly as SOURCES.md specifies, calibrated at gemeente
-scale to Zoeterwoude (GM0638), plus the ground truth outside the inbox:
+scale to Zoeterwoude (GM0638), plus the ground truth outside the inbox. Same arguments ->
+byte-identical files. All persons, addresses and businesses are synthetic; no slachtoffers
+file is written (the real SHOP table ships with the project).
 
-    <data>/demo_waarheid/waarheid.json          summary and per-month figures
-    <data>/demo_waarheid/geplante_gevallen.csv  the planted cases and the indicators they trigger
+Truth (never read by the pipeline), computed from the written files with the definitions of
+INTERFACES.md (pipelines/demo_truth.py), not from the generator's intentions:
 
-The truth figures are computed from the written files with the definitions of
-INTERFACES.md (see pipelines/demo_truth.py), not from the generator's intentions.
-All persons, addresses and businesses are synthetic. No slachtoffers file is written (the
-real SHOP table ships with the project).
+``<data>/demo_waarheid/waarheid.json``
+    beschrijving, schaal, seed, gemeente ("0638" or "*"), maanden [YYYY-MM...], bag_formaat,
+    woz_maanden, objecten, gemeenten, buurten, bestanden (inbox/referentie paths written),
+    samenvatting {geplante_gevallen, geplante_gevallen_per_soort, bereik_per_maand {key: [min,
+    max]}, rni_gemiddeld_per_maand, indicatoren_laatste_maand (gemeente scale: indicator
+    counts of planted vs ordinary objects)} and per_maand {YYYY-MM: {bag_rijen,
+    bag_andere_gemeente, bag_objecten, woningvoorraad, brp_rijen, brp_quarantaine,
+    ingeschrevenen, briefadressen, kvk_rijen, kvk_rijen_zonder_bag_id,
+    kvk_adresmatch_zonder_bag_id, kvk_ongematcht, risicosector_vestigingen, uitzendbureaus,
+    arbeidsbemiddeling, risicosector_per_categorie {categorie: n}, leegstand, leegstand_pct,
+    rni_rijen, rni_inschrijvingen, rni_zonder_adres, rni_quarantaine, signalen,
+    signalen_geverifieerd, signalen_quarantaine, controles, controles_met_bevinding,
+    controles_quarantaine, woz_bestand}}.
+``<data>/demo_waarheid/geplante_gevallen.csv`` (; separated)
+    geval_id, soort, verblijfsobject_id, nummeraanduiding_id, eerste_maand, laatste_maand,
+    verwachte_indicatoren (| separated: every indicator that holds for the object in
+    laatste_maand), gemeentecode.
 
-Scales: "gemeente" (~4.3k objects, the real 20 CBS buurten, BAG as CSV), "regio" (~1 M
-objects, ~38 synthetic gemeenten) and "nationaal" (~10 M objects, 342 synthetic gemeenten);
+Scales: "gemeente" (~4.4k objects in the real 20 CBS buurten, BAG as CSV), "regio" (~1 M
+objects, 38 synthetic gemeenten) and "nationaal" (~10 M objects, 342 synthetic gemeenten);
 the latter two write BAG as Parquet, a grid of synthetic buurten to
 <data>/referentie/buurten.geojson and `*` (all gemeenten) to <data>/referentie/gemeente.txt.
 """

@@ -101,10 +101,6 @@ T12, T10 = 10**12, 10**10
 # ----------------------------------------------------------------------------- helpers
 
 
-def month_label(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
-
-
 def last_day(label: str) -> dt.date:
     y, m = int(label[:4]), int(label[5:7])
     return dt.date(y, m, calendar.monthrange(y, m)[1])
@@ -288,7 +284,6 @@ class Simulator:
         pl = self.pl
         st = w.status_at(m)
         present = w.present_at(m)
-        c_prev = self.c.copy()
         ins = np.zeros(n, dtype=np.int32)
         uit = np.zeros(n, dtype=np.int32)
         vow = np.zeros(n, dtype=np.int32)
@@ -380,7 +375,6 @@ class Simulator:
                 uit[o] = k
                 vow[o] = np.where(wants_vow, np.maximum(rng.binomial(k, pl.vow[inwin]), np.minimum(2, k)), 0)
         self.ins, self.uit, self.vow = ins, uit, vow
-        del c_prev
 
     def brp_table(self, m: int) -> pa.Table:
         w = self.w

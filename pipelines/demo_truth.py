@@ -43,11 +43,6 @@ def read_csv_table(path: Path, columns: list[str] | None = None, types: dict | N
     )
 
 
-def read_csv_strings(path: Path) -> pd.DataFrame:
-    """A CSV as a pandas frame with pyarrow-backed string columns."""
-    return read_csv_table(path).to_pandas(types_mapper=pd.ArrowDtype)
-
-
 BAG_COLUMNS = ["identificatie", "nummeraanduiding_hoofdadres_identificatie", "huisnummer", "huisletter",
                "toevoeging", "postcode", "gebruiksdoel", "oppervlakte", "status", "bronhouder_identificatie"]
 _FEW_VALUES = ["huisletter", "toevoeging", "gebruiksdoel", "status", "bronhouder_identificatie"]
