@@ -273,6 +273,8 @@ def read_csv_text(path: Path, raw: bytes | None = None) -> RawTable:
     name = path.name
     raw = path.read_bytes() if raw is None else raw
     body, encoding = decode_csv_bytes(raw, name)
+    if b"\n" not in body and b"\r" in body:  # old Mac line endings
+        body = body.replace(b"\r", b"\n")
     # The header is the first non-empty line.
     offset = 0
     while True:

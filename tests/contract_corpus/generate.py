@@ -298,6 +298,9 @@ def build_cases() -> None:
     ]
     case("goed", "brp_quarantaine", {brp_name: to_csv(quarantine)}, context="bag", rijen=17, quarantaine=2,
          quarantaine_reden="geen hoofdadres")
+    excel = to_csv([{**r, "peildatum": "31-10-2026", "": ""} for r in brp]).replace("\r\n", "\r") + ";;;;;;;\r"
+    case("goed", "brp_excel_export_mac_ddmmjjjj", {brp_name: excel}, context="bag", rijen=17,
+         waarschuwing=["Lege kolom zonder naam", "lege regel"], waarden={"peildatum": ["2026-10-31"]})
     case("goed", "slachtoffers_lang", {"slachtoffers_comensha_zoeterwoude.csv": to_csv(SLACHTOFFERS_LONG)}, rijen=2)
     case("goed", "slachtoffers_breed", {"slachtoffers_shop_hollands-midden_2018-2022.csv": to_csv(SHOP_WIDE, header=False)}, rijen=25)
 
