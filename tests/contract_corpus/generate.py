@@ -308,6 +308,9 @@ def build_cases() -> None:
     case("fout", "tab_scheidingsteken", {brp_name: to_csv(brp, sep="\t")}, bevat=["scheidingsteken", "tabs"])
     case("fout", "pipe_scheidingsteken", {brp_name: to_csv(brp, sep="|")}, bevat=["scheidingsteken", "'|'"])
     case("fout", "utf16", {brp_name: to_csv(brp).encode("utf-16")}, bevat=["UTF-16", "CSV UTF-8"])
+    case("fout", "utf16_zonder_bom", {brp_name: to_csv(brp).encode("utf-16-le")}, bevat=["UTF-16"])
+    blob = bytes((i * 37 + 11) % 256 for i in range(2048))  # binary content, e.g. a database dump
+    case("fout", "binair_bestand", {kvk_name: blob}, bevat=["geen tekstbestand"])
     case("fout", "xlsx_als_csv", {kvk_name: xlsx_bytes(kvk)}, bevat=["Excel-werkmap", "Opslaan als"])
     case("fout", "leeg_bestand", {brp_name: ""}, bevat=["het bestand is leeg"])
     case("fout", "alleen_kopregel", {brp_name: ";".join(BRP_COLUMNS) + "\r\n"},
