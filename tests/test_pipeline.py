@@ -152,16 +152,19 @@ def test_run_works_on_a_hand_made_inbox_with_register_habits(tmp_path):
     (inbox / "bag" / "bag_verblijfsobject_2026-10.csv").write_text(bag_header + "\n" + "\n".join(rows) + "\n", encoding="utf-8-sig")
     (inbox / "brp" / "brp_adrestellingen_2026-10.csv").write_text(
         "nummeraanduiding_id;peildatum;ingeschrevenen;briefadressen;inschrijvingen;uitschrijvingen;vertrokken_onbekend\n"
-        "0638200000000001;31-10-2026;6;0;2;1;1\n0638200000000003;2026-10-31;2;0;0;0;0\n", encoding="utf-8")
+        "0638200000000001;31-10-2026;6;0;2;1;1\n0638200000000002;2026-10-31;2;0;0;0;0\n"
+        "0638200000000003;2026-10-31;2;0;0;0;0\n", encoding="utf-8")
     kvk_header = ("vestigingsnummer;kvk_nummer;sbi_code;sbi_codes_neven;straatnaam;huisnummer;huisletter;huisnummer_toevoeging;"
                   "postcode;plaats;verblijfsobject_id;werkzame_personen;datum_aanvang;datum_einde;ind_hoofdvestiging")
     kvk = kvk_header + "\n000012345678;01234567;41201;;Dorpsstraat;2;a;;2381aa;Zoeterwoude;;3;2019-05-01;;J\n" \
         "000012345679;01234568;5610;;Dorpsstraat;2;;;2381AA;Zoeterwoude;;1;2018-01-01;;J\n"
-    (inbox / "kvk" / "kvk_vestigingen_2026-10.csv").write_bytes(kvk.replace("Dorpsstraat;2;;", "Dorpsstraat;2;;").encode("cp1252"))
+    (inbox / "kvk" / "kvk_vestigingen_2026-10.csv").write_bytes(kvk.replace("41201;;Dorpsstraat", "41201;;Coöperatieweg").encode("cp1252"))
     run_cli("run", "--maand", "2026-10", data=data)
     con = connect_ro(data)
     assert con.execute("SELECT count(*) FROM staging.bag_verblijfsobject").fetchall()[0][0] == 3
-    assert con.execute("SELECT bag_verblijfsobject_id FROM staging.kvk_vestigingen ORDER BY 1").fetchall() == [("0638010000000002",)]
+    assert con.execute("SELECT bag_verblijfsobject_id, straatnaam FROM staging.kvk_vestigingen").fetchall() == [
+        ("0638010000000002", "Coöperatieweg")
+    ]
     assert con.execute("SELECT count(*) FROM staging.quarantaine WHERE bron = 'kvk_vestigingen'").fetchall()[0][0] == 1
     top = con.execute("SELECT verblijfsobject_id, redenen FROM marts.control_list WHERE rang = 1").fetchall()[0]
     assert top[0] == "0638010000000001" and top[1].startswith("8 m² per ingeschrevene (norm 12 m²), oktober 2026")
