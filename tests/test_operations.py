@@ -17,10 +17,11 @@ def inbox(tmp_path, monkeypatch):
 
 
 def _evaluate(cursor=None):
+    from pipelines.definitions import defs
     from pipelines.sensors import inbox_sensor
 
     with dg.instance_for_test() as instance:
-        context = dg.build_sensor_context(instance=instance, cursor=cursor)
+        context = dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs)
         result = inbox_sensor.evaluate_tick(context)
     return result.run_requests, result.cursor
 
