@@ -75,17 +75,60 @@ def _failure_messages(result) -> list[str]:
     return messages
 
 
+RUN_PID_TAG = "risicoradar/pid"
+RUN_HOST_TAG = "risicoradar/host"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True
+    return b"pipelines" in cmdline or b"risicoradar" in cmdline
+
+
+def release_abandoned_runs(instance, echo=click.echo) -> int:
+    """Mark runs of this machine whose process is gone (killed, power cut) as failed and free
+    their slot in the duckdb_writer pool; otherwise the next run would wait for it forever.
+    The warehouse itself needs no repair: a killed month was never committed."""
+    import socket
+
+    from dagster import DagsterRunStatus, RunsFilter
+
+    released = 0
+    open_statuses = [DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]
+    for run in instance.get_runs(filters=RunsFilter(statuses=open_statuses, tags={RUN_HOST_TAG: socket.gethostname()})):
+        pid = int(run.tags.get(RUN_PID_TAG, "0") or 0)
+        if pid and not _alive(pid):
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+            instance.report_run_failed(run, message="Run afgebroken: het proces bestaat niet meer. Het warehouse is voor die maand ongewijzigd gebleven.")
+            maand = run.tags.get("dagster/partition", "")
+            echo(f"Afgebroken run {run.run_id[:8]} {maand} opgeruimd (proces {pid} bestaat niet meer).", err=True)
+            released += 1
+    return released
+
+
 def run_months(settings: Settings, months: list[str], echo=click.echo) -> bool:
     """Load the reference data, then process each month in order. True when all succeeded."""
     from dagster import DagsterInstance
 
     from pipelines.definitions import defs
 
+    import socket
+
     instance = DagsterInstance.get()
+    release_abandoned_runs(instance, echo)
+    tags = {RUN_PID_TAG: str(os.getpid()), RUN_HOST_TAG: socket.gethostname()}
     ok = True
     quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("RISICORADAR_LOG", "WARNING")}}}}
     ref = defs.resolve_job_def("referentiegegevens").execute_in_process(
-        instance=instance, raise_on_error=False, run_config=quiet
+        instance=instance, raise_on_error=False, run_config=quiet, tags=tags
     )
     if not ref.success:
         ok = False
@@ -93,7 +136,9 @@ def run_months(settings: Settings, months: list[str], echo=click.echo) -> bool:
             echo(f"Referentiegegevens niet geladen:\n{message}", err=True)
     job = defs.resolve_job_def("maandelijkse_verversing")
     for maand in months:
-        result = job.execute_in_process(partition_key=maand, instance=instance, raise_on_error=False, run_config=quiet)
+        result = job.execute_in_process(
+            partition_key=maand, instance=instance, raise_on_error=False, run_config=quiet, tags=tags
+        )
         if result.success:
             echo(f"{maand}: verwerkt.")
         else:
