@@ -6,14 +6,14 @@ an error or a killed process leaves the warehouse exactly as it was before the r
 finished run leaves the whole month new. Re-running a month replaces its rows (idempotent).
 """
 
-import json
+import warnings
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets import evaluation, features, ingest, scoring, vacancy
 from assets.warehouse import connect, month_params, scalar
-from pipelines.partitions import maand_partitions
+from pipelines.partitions import maand_gemeente_partitions, maand_partitions
 from pipelines.resources import Instellingen
 
 SPECS = ingest.specs() + vacancy.specs() + features.specs() + scoring.specs() + evaluation.specs()
@@ -39,25 +39,28 @@ def _preview(con, table: str, maand: str, order: str | None = None):
     return dg.MetadataValue.md(frame.to_markdown(index=False))
 
 
-@dg.multi_asset(
-    name="maandverwerking",
-    specs=SPECS,
-    check_specs=CHECKS,
-    partitions_def=maand_partitions,
-    pool="duckdb_writer",
-    can_subset=False,
-)
-def maandverwerking(context: dg.AssetExecutionContext, duckdb: DuckDBResource, instellingen: Instellingen):
-    """Check and load the month's inbox files, then rebuild every mart of the month, atomically."""
-    settings = instellingen.settings()
-    maand = context.partition_key
+def process_month(context, resource: DuckDBResource, settings, maand: str, prefix=(), load_reference=False):
+    """Check and load the month's inbox files, then rebuild every mart of the month, atomically.
+
+    Yields a MaterializeResult per table and the check results; asset keys get `prefix`.
+    """
     params = month_params(maand)
     cfg = settings.instellingen
     indicatoren = scoring.load(settings.indicatoren_path)
 
-    with connect(duckdb) as con:
+    def key(k: dg.AssetKey) -> dg.AssetKey:
+        return dg.AssetKey([*prefix, *k.path])
+
+    def prefixed(results):
+        for r in results:
+            yield dg.AssetCheckResult(check_name=r.check_name, asset_key=key(r.asset_key), passed=r.passed,
+                                      severity=r.severity, metadata=r.metadata)
+
+    with connect(resource) as con:
         con.execute("BEGIN TRANSACTION")
         try:
+            if load_reference:
+                ingest.load_reference(con, settings)
             verslag = ingest.load_month(con, settings, params)
             counts = {f"staging.{b}": v.geaccepteerd for b, v in verslag.items()}
             counts.update(vacancy.build(con, params))
@@ -109,14 +112,13 @@ def maandverwerking(context: dg.AssetExecutionContext, duckdb: DuckDBResource, i
                 metadata["steekproef_seed"] = int(cfg.get("controlelijst", {}).get("steekproef_seed", 638))
             elif table != "staging.quarantaine":
                 metadata["voorbeeld"] = _preview(con, table, maand)
-            yield dg.MaterializeResult(asset_key=spec.key, metadata=metadata)
+            yield dg.MaterializeResult(asset_key=key(spec.key), metadata=metadata)
 
         for source in ingest.MONTHLY_SOURCES:
-            key = dg.AssetKey(["staging", source])
             v = verslag.get(source)
             yield dg.AssetCheckResult(
                 check_name=ingest.CONTRACT_CHECK,
-                asset_key=key,
+                asset_key=key(dg.AssetKey(["staging", source])),
                 passed=v is not None and not v.quarantaine and not v.waarschuwingen,
                 severity=dg.AssetCheckSeverity.WARN,
                 metadata={
@@ -125,6 +127,66 @@ def maandverwerking(context: dg.AssetExecutionContext, duckdb: DuckDBResource, i
                     "waarschuwingen": dg.MetadataValue.json(v.waarschuwingen if v else []),
                 },
             )
-        yield from vacancy.check_results(con, maand)
-        yield from scoring.check_results(con, maand, cfg.get("controlelijst", {}))
-        yield from evaluation.check_results(con, maand)
+        yield from prefixed(vacancy.check_results(con, maand))
+        yield from prefixed(scoring.check_results(con, maand, cfg.get("controlelijst", {})))
+        yield from prefixed(evaluation.check_results(con, maand))
+
+
+@dg.multi_asset(
+    name="maandverwerking",
+    specs=SPECS,
+    check_specs=CHECKS,
+    partitions_def=maand_partitions,
+    pool="duckdb_writer",
+    can_subset=False,
+)
+def maandverwerking(context: dg.AssetExecutionContext, duckdb: DuckDBResource, instellingen: Instellingen):
+    """Check and load the month's inbox files, then rebuild every mart of the month, atomically."""
+    yield from process_month(context, duckdb, instellingen.settings(), context.partition_key)
+
+
+# --- Many gemeenten at once: month x gemeente partitions ---------------------------------------
+# Each gemeente has its own data folder (<data>/gemeenten/GMxxxx/: inbox, warehouse, outputs), so
+# each has its own DuckDB writer and partitions of different gemeenten run in parallel (run queue,
+# multiprocess executor; on Kubernetes or Celery executors likewise). Two months of the same
+# gemeente wait for each other on the warehouse's file lock.
+PER_GEMEENTE = ["gemeenten"]
+_OWN_KEYS = {spec.key for spec in SPECS}
+
+
+def _per_gemeente_key(k: dg.AssetKey) -> dg.AssetKey:
+    return dg.AssetKey([*PER_GEMEENTE, *k.path]) if k in _OWN_KEYS else k
+
+
+def _per_gemeente_spec(spec: dg.AssetSpec) -> dg.AssetSpec:
+    deps = []
+    for dep in spec.deps:
+        mapping = dep.partition_mapping
+        if mapping is not None:  # previous month, same gemeente
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", dg.BetaWarning)
+                mapping = dg.MultiPartitionMapping(
+                    {
+                        "maand": dg.DimensionPartitionMapping("maand", mapping),
+                        "gemeente": dg.DimensionPartitionMapping("gemeente", dg.IdentityPartitionMapping()),
+                    }
+                )
+        if dep.asset_key in _OWN_KEYS:
+            deps.append(dg.AssetDep(_per_gemeente_key(dep.asset_key), partition_mapping=mapping))
+    return spec.replace_attributes(key=_per_gemeente_key(spec.key), deps=deps, group_name="per_gemeente")
+
+
+@dg.multi_asset(
+    name="maandverwerking_per_gemeente",
+    specs=[_per_gemeente_spec(s) for s in SPECS],
+    check_specs=[dg.AssetCheckSpec(c.name, asset=_per_gemeente_key(c.asset_key), description=c.description) for c in CHECKS],
+    partitions_def=maand_gemeente_partitions,
+    can_subset=False,
+)
+def maandverwerking_per_gemeente(context: dg.AssetExecutionContext, instellingen: Instellingen):
+    """The same monthly step for one gemeente of many, in that gemeente's own data folder."""
+    keys = context.partition_key.keys_by_dimension
+    settings = instellingen.settings().voor_gemeente(keys["gemeente"])
+    settings.data.mkdir(parents=True, exist_ok=True)
+    resource = DuckDBResource(database=str(settings.warehouse))
+    yield from process_month(context, resource, settings, keys["maand"], prefix=PER_GEMEENTE, load_reference=True)

@@ -114,7 +114,7 @@ def release_abandoned_runs(instance, echo=click.echo) -> int:
     return released
 
 
-def run_months(settings: Settings, months: list[str], echo=click.echo) -> bool:
+def run_months(settings: Settings, months: list[str], echo=click.echo, gemeente: str | None = None) -> bool:
     """Load the reference data, then process each month in order. True when all succeeded."""
     from dagster import DagsterInstance
 
@@ -135,9 +135,15 @@ def run_months(settings: Settings, months: list[str], echo=click.echo) -> bool:
         for message in _failure_messages(ref):
             echo(f"Referentiegegevens niet geladen:\n{message}", err=True)
     job = defs.resolve_job_def("maandelijkse_verversing")
+    if gemeente:
+        from dagster import MultiPartitionKey
+
+        job = defs.resolve_job_def("verversing_per_gemeente")
+        instance.add_dynamic_partitions("gemeente", [gemeente])
     for maand in months:
+        key = MultiPartitionKey({"maand": maand, "gemeente": gemeente}) if gemeente else maand
         result = job.execute_in_process(
-            partition_key=maand, instance=instance, raise_on_error=False, run_config=quiet, tags=tags
+            partition_key=key, instance=instance, raise_on_error=False, run_config=quiet, tags=tags
         )
         if result.success:
             echo(f"{maand}: verwerkt.")
@@ -186,19 +192,27 @@ def demo(data_dir, maanden, schaal, seed, alleen_genereren) -> None:
 
 @main.command(help="Verwerk één maand (--maand JJJJ-MM) of, zonder --maand, alle maanden in de inbox (oudste eerst).")
 @click.option("--maand", default=None, help="Peilmaand JJJJ-MM.")
+@click.option("--gemeente", default=None, help="Eén gemeente van meerdere (GMxxxx): verwerkt <datamap>/gemeenten/GMxxxx/ als partitie maand x gemeente.")
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None, help="Datamap (standaard ./data of RISICORADAR_DATA).")
-def run(maand, data_dir) -> None:
+def run(maand, gemeente, data_dir) -> None:
     settings = _use_data_dir(data_dir)
+    source = settings
+    if gemeente:
+        try:
+            source = settings.voor_gemeente(gemeente)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+        gemeente = f"GM{source.gemeentecode}"
     if maand:
         _check_month(maand)
         months = [maand]
     else:
-        months = [m for m in inbox_months(settings) if m <= last_completed_month()]
+        months = [m for m in inbox_months(source) if m <= last_completed_month()]
         if not months:
-            click.echo(f"Geen maandbestanden gevonden in {settings.inbox}.", err=True)
+            click.echo(f"Geen maandbestanden gevonden in {source.inbox}.", err=True)
             sys.exit(1)
-    ok = run_months(settings, months)
-    _print_outputs(settings, months)
+    ok = run_months(settings, months, gemeente=gemeente)
+    _print_outputs(source, months)
     sys.exit(0 if ok else 1)
 
 

@@ -2,7 +2,7 @@
 import dagster as dg
 
 from assets import ingest, maand, reports, scoring
-from pipelines.jobs import maand_job, referentie_job
+from pipelines.jobs import gemeente_job, maand_job, referentie_job
 from pipelines.resources import build_resources
 from pipelines.schedules import maandelijks_schema
 from pipelines.sensors import inbox_sensor
@@ -11,8 +11,8 @@ from pipelines.settings import Settings
 settings = Settings.from_env()
 
 defs = dg.Definitions(
-    assets=[maand.maandverwerking, ingest.cbs_buurten, ingest.slachtoffers, scoring.algoritmebeschrijving, *reports.ASSETS],
-    jobs=[maand_job, referentie_job],
+    assets=[maand.maandverwerking, maand.maandverwerking_per_gemeente, ingest.cbs_buurten, ingest.slachtoffers, scoring.algoritmebeschrijving, *reports.ASSETS],
+    jobs=[maand_job, referentie_job, gemeente_job],
     schedules=[maandelijks_schema],
     sensors=[inbox_sensor],
     resources=build_resources(settings),

@@ -6,3 +6,8 @@ import dagster as dg
 maand_partitions = dg.MonthlyPartitionsDefinition(
     start_date="2018-01", fmt="%Y-%m", end_offset=0, timezone="Europe/Amsterdam"
 )
+
+# Many gemeenten at once: gemeenten are added as partitions (UI: "Add partition", or the CLI's
+# `risicoradar run --gemeente GMxxxx`), each processed in its own data folder.
+gemeente_partitions = dg.DynamicPartitionsDefinition(name="gemeente")
+maand_gemeente_partitions = dg.MultiPartitionsDefinition({"maand": maand_partitions, "gemeente": gemeente_partitions})

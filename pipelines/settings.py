@@ -30,6 +30,7 @@ class Settings:
     """Paths and analyst settings for one data folder."""
 
     data: Path
+    gemeente: str | None = None  # set for one gemeente of many (see voor_gemeente)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -92,8 +93,17 @@ class Settings:
             values["gemeentecode"] = override.read_text(encoding="utf-8").strip()
         return values
 
+    def voor_gemeente(self, gemeente: str) -> "Settings":
+        """The settings of one gemeente of many: its own folder <data>/gemeenten/GMxxxx/."""
+        code = str(gemeente).upper().removeprefix("GM").zfill(4)
+        if not code.isdigit() or len(code) != 4:
+            raise ValueError(f"'{gemeente}' is geen gemeentecode; gebruik bijvoorbeeld GM0638.")
+        return Settings(self.data / "gemeenten" / f"GM{code}", gemeente=code)
+
     @property
     def gemeentecode(self) -> str:
         """Four-digit bronhouder code (e.g. '0638'), or '*' for every gemeente in the files."""
+        if self.gemeente:
+            return self.gemeente
         code = str(self.instellingen.get("gemeentecode", "0638")).upper().removeprefix("GM")
         return code if code == "*" else code.zfill(4)

@@ -39,6 +39,17 @@ def test_definitions_load_with_jobs_schedule_and_sensor():
         assert node.owners and node.group_name
 
 
+def test_many_gemeenten_run_as_month_x_gemeente_partitions_on_the_multiprocess_executor():
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("verversing_per_gemeente")
+    assert job.executor_def.name == "multiprocess"
+    assert set(job.partitions_def.partitions_defs[i].name for i in range(2)) == {"maand", "gemeente"}
+    graph = defs.resolve_asset_graph()
+    assert graph.get(dg.AssetKey(["gemeenten", "marts", "control_list"])).group_name == "per_gemeente"
+    assert dg.AssetKey(["gemeenten", "marts", "vacancy"]) in graph.get(dg.AssetKey(["gemeenten", "marts", "vacancy"])).parent_keys
+
+
 def test_schedule_requests_the_previous_month_on_day_two_at_six_amsterdam():
     from pipelines.definitions import defs
     from pipelines.schedules import maandelijks_schema

@@ -170,3 +170,20 @@ def test_run_works_on_a_hand_made_inbox_with_register_habits(tmp_path):
     assert top[0] == "0638010000000001" and top[1].startswith("8 m² per ingeschrevene (norm 12 m²), oktober 2026")
     vacancy = con.execute("SELECT verblijfsobject_id, leegstand, woz_meegenomen FROM marts.vacancy ORDER BY 1").fetchall()
     assert vacancy == [("0638010000000001", False, False), ("0638010000000002", False, False), ("0638010000000003", False, False)]
+
+
+def test_one_gemeente_of_many_runs_as_a_month_x_gemeente_partition_in_its_own_folder(demo_data, tmp_path, truth):
+    import shutil
+
+    data = tmp_path / "landelijk"
+    shutil.copytree(demo_data / "inbox", data / "gemeenten" / "GM0638" / "inbox")
+    maand = truth["maanden"][0]
+    result = run_cli("run", "--gemeente", "GM0638", "--maand", maand, data=data)
+    assert "gemeenten/GM0638/warehouse.duckdb" in result.stdout
+    assert not (data / "warehouse.duckdb").exists() or connect_ro(data).execute(
+        "SELECT count(*) FROM staging.bag_verblijfsobject").fetchall()[0][0] == 0
+    own, reference = connect_ro(data / "gemeenten" / "GM0638"), connect_ro(demo_data)
+    query = "SELECT count(*), sum(leegstand::INT) FROM marts.vacancy WHERE maand = $m"
+    assert own.execute(query, {"m": maand}).fetchall() == reference.execute(query, {"m": maand}).fetchall()
+    query = "SELECT verblijfsobject_id FROM marts.control_list WHERE maand = $m ORDER BY rang"
+    assert own.execute(query, {"m": maand}).fetchall() == reference.execute(query, {"m": maand}).fetchall()
