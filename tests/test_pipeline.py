@@ -187,3 +187,31 @@ def test_one_gemeente_of_many_runs_as_a_month_x_gemeente_partition_in_its_own_fo
     assert own.execute(query, {"m": maand}).fetchall() == reference.execute(query, {"m": maand}).fetchall()
     query = "SELECT verblijfsobject_id FROM marts.control_list WHERE maand = $m ORDER BY rang"
     assert own.execute(query, {"m": maand}).fetchall() == reference.execute(query, {"m": maand}).fetchall()
+
+
+def test_valideer_checks_one_file_without_touching_the_warehouse(demo_copy, truth):
+    maand = truth["maanden"][-1]
+    before = table_fingerprints(demo_copy)
+    brp = demo_copy / "inbox" / "brp" / f"brp_adrestellingen_{maand}.csv"
+    ok = run_cli("valideer", str(brp), data=demo_copy, check=False)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert ok.stdout.startswith(f"GEACCEPTEERD: {brp.name}")
+    assert f"{truth['per_maand'][maand]['brp_quarantaine']} in quarantaine" in ok.stdout
+    assert f"Adressen gecontroleerd tegen bag_verblijfsobject_{maand}" in ok.stdout
+    kvk = run_cli("valideer", str(demo_copy / "inbox" / "kvk" / f"kvk_vestigingen_{maand}.csv"), data=demo_copy)
+    assert f"{truth['per_maand'][maand]['kvk_ongematcht']} niet (quarantaine)" in kvk.stdout
+
+    bad = demo_copy / "inbox" / "brp" / f"brp_adrestellingen_{maand}.csv"
+    lines = bad.read_text(encoding="utf-8").splitlines()
+    bad.write_text("\n".join([lines[0] + ";bsn"] + [line + ";" for line in lines[1:]]) + "\n", encoding="utf-8")
+    refused = run_cli("valideer", str(bad), data=demo_copy, check=False)
+    assert refused.returncode == 1
+    assert refused.stdout.startswith("GEWEIGERD") and "bsn" in refused.stdout
+    assert table_fingerprints(demo_copy) == before
+
+
+def test_status_lists_sources_loaded_months_and_last_run(demo_data, truth):
+    out = run_cli("status", data=demo_data).stdout
+    for maand in truth["maanden"]:
+        line = next(l for l in out.splitlines() if l.startswith(maand))
+        assert "BAG BRP RNI KvK" in line and "lijst 30" in line and "geslaagd" in line
