@@ -60,7 +60,7 @@ def inbox_months(settings: Settings) -> list[str]:
     from assets.ingest import MONTHLY_SOURCES
     from data_contracts import scan_inbox
 
-    return sorted({f.maand for f in scan_inbox(settings.inbox) if f.source in MONTHLY_SOURCES and f.maand})
+    return sorted({f.maand for f in scan_inbox(settings.inbox) if f.usable and f.source in MONTHLY_SOURCES and f.maand})
 
 
 def _failure_messages(result) -> list[str]:

@@ -90,7 +90,7 @@ def month_files(settings: Settings, maand: str) -> dict:
     """The inbox file of each monthly source for `maand` (latest wins), by source."""
     from data_contracts import scan_inbox
 
-    return {f.source: f for f in scan_inbox(settings.inbox) if f.maand == maand and f.source in MONTHLY_SOURCES}
+    return {f.source: f for f in scan_inbox(settings.inbox) if f.usable and f.maand == maand and f.source in MONTHLY_SOURCES}
 
 
 def _unregister(con, name: str) -> None:
