@@ -40,19 +40,14 @@ from pathlib import Path
 
 import duckdb
 
+from assets.evaluation import TABLES as EVALUATIE_TABLES
 from assets.exports.audit import ensure_audit, os_user
 from assets.exports.riec import ADDRESS_PREFIX, FOLDER
 
+
 DEFAULT_TERM = 24
-AGGREGATE_TABLES = {
-    "marts.vacancy_buurt",
-    "marts.evaluatie_aanleiding",
-    "marts.evaluatie_indicator",
-    "marts.evaluatie_scoreklasse",
-    "marts.evaluatie_precisie",
-    "marts.evaluatie_buurt",
-    "marts.evaluatie_drift",
-}
+# Aggregates (no address level) keep their history: per-buurt vacancy and every evaluation table.
+AGGREGATE_TABLES = {"marts.vacancy_buurt", *EVALUATIE_TABLES}
 KEPT_SCHEMAS = {"audit"}
 KEPT_OUTPUT = {"trends"}  # plus export_riec/ without its address files
 MONTH_NAME = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
