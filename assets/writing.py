@@ -21,3 +21,18 @@ def write_private(path: Path, text: str) -> Path:
     os.replace(tmp, path)
     path.chmod(0o600)
     return path
+
+
+def replace_dir(src: Path, dst: Path, aside_prefix: str) -> None:
+    """Move a finished folder into place; an earlier one is renamed aside first, then removed,
+    so a reader sees the old folder or the new one, never a mix."""
+    import shutil
+    import uuid
+
+    old = None
+    if dst.exists():
+        old = dst.parent / f"{aside_prefix}{dst.name}-{uuid.uuid4().hex[:8]}"
+        os.rename(dst, old)
+    os.rename(src, dst)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -39,6 +39,7 @@ from assets.exports.audit import code_version, ensure_audit, os_user
 from assets.exports.suppression import Rule, threshold_from
 from assets.exports.tables import TREND_DESCRIPTIONS, buurtcijfers, suppress_trends
 from assets.warehouse import month_params, query, scalar
+from assets.writing import replace_dir
 from data_contracts.reading import sha256_of as sha256
 
 FOLDER = "export_riec"
@@ -232,13 +233,7 @@ def _leesmij(maand: str, rule: Rule, beschrijvingen: dict[str, str], adressen: b
 
 def _publish(tmp: Path, target: Path) -> None:
     """Rename the finished temporary folder into place, replacing an earlier package."""
-    old = None
-    if target.exists():
-        old = target.parent / f"{TMP_PREFIX}oud-{uuid.uuid4().hex[:8]}"
-        os.rename(target, old)
-    os.rename(tmp, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    replace_dir(tmp, target, f"{TMP_PREFIX}oud-")
 
 
 def _remove_stale(folder: Path, max_age_s: int = 3600) -> None:

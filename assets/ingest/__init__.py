@@ -16,17 +16,11 @@ import pandas as pd
 
 from assets.ingest.buurten import buurten_table, join_buurten, read_buurten
 from assets.warehouse import replace_month, scalar
+from data_contracts.contract import SOURCES as CONTRACT_SOURCES
 from pipelines.settings import Settings
 
-MONTHLY_SOURCES = (
-    "bag_verblijfsobject",
-    "brp_adrestellingen",
-    "rni_inschrijvingen",
-    "kvk_vestigingen",
-    "woz_gebruik",
-    "signalen",
-    "controles",
-)
+# Every contract source except the yearly victim figures, in load order (BAG first).
+MONTHLY_SOURCES = tuple(s for s in CONTRACT_SOURCES if s != "slachtoffers")
 REQUIRED_SOURCES = ("bag_verblijfsobject", "brp_adrestellingen", "kvk_vestigingen")
 INBOX_FOLDER = {
     "bag_verblijfsobject": "bag",

@@ -13,7 +13,6 @@ import os
 import shutil
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +29,8 @@ SHEETS = {
     "objecten_per_indicator_per_maand": "objecten_per_indicator",
     "controles_per_maand": "controles_per_maand",
 }
+from assets.writing import replace_dir  # noqa: E402
+
 TMP_PREFIX = ".rr-tmp-"
 
 
@@ -144,13 +145,7 @@ class Publication:
             if not src.exists():
                 continue
             if src.is_dir():
-                old = None
-                if dst.exists():
-                    old = self.target / f"{TMP_PREFIX}old-{name}-{uuid.uuid4().hex[:8]}"
-                    os.rename(dst, old)
-                os.rename(src, dst)
-                if old is not None:
-                    shutil.rmtree(old, ignore_errors=True)
+                replace_dir(src, dst, f"{TMP_PREFIX}old-")
             else:
                 os.replace(src, dst)
             published.append(dst)
