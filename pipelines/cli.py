@@ -56,6 +56,12 @@ def _check_month(maand: str) -> None:
         )
 
 
+def month_range(first: str, last: str) -> list[str]:
+    """Every month from first to last inclusive, oldest first."""
+    start, end = int(first[:4]) * 12 + int(first[5:]) - 1, int(last[:4]) * 12 + int(last[5:]) - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(start, end + 1)]
+
+
 def inbox_months(settings: Settings) -> list[str]:
     from assets.ingest import MONTHLY_SOURCES
     from data_contracts import scan_inbox
@@ -190,11 +196,13 @@ def demo(data_dir, maanden, schaal, seed, alleen_genereren) -> None:
     sys.exit(0 if ok else 1)
 
 
-@main.command(help="Verwerk één maand (--maand JJJJ-MM) of, zonder --maand, alle maanden in de inbox (oudste eerst).")
+@main.command(help="Verwerk één maand (--maand JJJJ-MM), een reeks (--van/--tot, backfill) of, zonder opties, alle maanden in de inbox (oudste eerst).")
 @click.option("--maand", default=None, help="Peilmaand JJJJ-MM.")
+@click.option("--van", default=None, help="Eerste maand van een reeks (JJJJ-MM), met --tot: backfill.")
+@click.option("--tot", default=None, help="Laatste maand van een reeks (JJJJ-MM).")
 @click.option("--gemeente", default=None, help="Eén gemeente van meerdere (GMxxxx): verwerkt <datamap>/gemeenten/GMxxxx/ als partitie maand x gemeente.")
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None, help="Datamap (standaard ./data of RISICORADAR_DATA).")
-def run(maand, gemeente, data_dir) -> None:
+def run(maand, van, tot, gemeente, data_dir) -> None:
     settings = _use_data_dir(data_dir)
     source = settings
     if gemeente:
@@ -206,6 +214,13 @@ def run(maand, gemeente, data_dir) -> None:
     if maand:
         _check_month(maand)
         months = [maand]
+    elif van or tot:
+        first, last = van or tot, tot or van
+        _check_month(first)
+        _check_month(last)
+        if first > last:
+            raise click.BadParameter(f"--van {first} ligt na --tot {last}.")
+        months = month_range(first, last)
     else:
         months = [m for m in inbox_months(source) if m <= last_completed_month()]
         if not months:

@@ -95,3 +95,19 @@ def test_sensor_sends_victim_figures_to_the_reference_job_and_skips_unknown_file
     requests, _ = _evaluate()
     assert [r.job_name for r in requests] == ["referentiegegevens"]
     assert requests[0].partition_key is None
+
+
+def test_cli_backfill_range_and_month_checks(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pipelines.cli import main, month_range
+
+    assert month_range("2025-11", "2026-02") == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    monkeypatch.setenv("RISICORADAR_DATA", str(tmp_path))
+    runner = CliRunner()
+    wrong_order = runner.invoke(main, ["run", "--van", "2026-03", "--tot", "2026-01"])
+    assert wrong_order.exit_code != 0 and "ligt na --tot" in wrong_order.output
+    future = runner.invoke(main, ["run", "--maand", "2099-01"])
+    assert future.exit_code != 0 and "nog niet afgesloten" in future.output
+    not_a_month = runner.invoke(main, ["run", "--maand", "2025-13"])
+    assert not_a_month.exit_code != 0 and "geen maand" in not_a_month.output
