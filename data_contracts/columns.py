@@ -3,7 +3,9 @@
 For every contract column this yields the normalised text (what the rules and messages refer
 to), the typed output column (ids as strings with leading zeros, Int64, float64,
 datetime64[ns]) and the column great-expectations validates (typed values; unparsable text
-becomes missing there and is caught by the contract's 'not null' or text rule).
+becomes missing there and is caught by the contract's 'not null' or text rule). Text stays in
+Arrow-backed columns: great-expectations gets the distinct values as Python objects
+(`data_contracts.suite.run_checks`), never ten million of them.
 """
 from __future__ import annotations
 
@@ -31,8 +33,30 @@ def _arrow(series: pd.Series):
 
 
 def normalise_text(series: pd.Series, col: Column) -> pd.Series:
-    """Trimmed text with the contract's normalisations; empty string becomes missing (NA)."""
-    s = series.astype(STRING).str.strip()
+    """Trimmed text with the contract's normalisations; empty string becomes missing (NA).
+
+    Every step works on one value at a time, so a long column with few distinct values (postcode,
+    gebruiksdoel, status) is normalised once per distinct value and expanded again.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    s = series.astype(STRING)
+    extra = col.normalize or (col.type == "list" and col.separator) or (col.case_insensitive and col.allowed)
+    if extra and len(s) > DICTIONARY_MIN_ROWS:
+        encoded = pc.dictionary_encode(_arrow(s).combine_chunks())
+        if len(encoded.dictionary) <= len(s) // 2:
+            distinct = _normalise(pd.Series(pd.arrays.ArrowStringArray(encoded.dictionary)), col)
+            values = pc.take(pa.chunked_array(distinct.array.__arrow_array__()).combine_chunks(), encoded.indices)
+            return pd.Series(pd.arrays.ArrowStringArray(values), index=series.index)
+    return _normalise(s, col)
+
+
+DICTIONARY_MIN_ROWS = 50_000  # from this many rows, text with normalisation steps is normalised per distinct value
+
+
+def _normalise(s: pd.Series, col: Column) -> pd.Series:
+    s = s.str.strip()
     for step in col.normalize:
         if step == "upper":
             s = s.str.upper()
@@ -146,23 +170,23 @@ def prepare(text_frame: pd.DataFrame, contract: Contract) -> Prepared:
             typed[name] = to_int64(values)
             gx[name] = values
             if not col.required:
-                gx[text_column_name(name)] = _object(s)
+                gx[text_column_name(name)] = _text(s)
         elif col.type == "number":
             values = parse_number(s)
             typed[name] = values
             gx[name] = values
             if not col.required:
-                gx[text_column_name(name)] = _object(s)
+                gx[text_column_name(name)] = _text(s)
         elif col.type == "date":
             dates, s = parse_date(s)
             typed[name] = dates
             gx[name] = dates
             if not col.required:
-                gx[text_column_name(name)] = _object(s)
+                gx[text_column_name(name)] = _text(s)
         else:
             typed[name] = s.array
             # A required column with a value rule: an empty value fails that rule (reported as 'verplicht').
-            gx[name] = _object(s, "" if (col.required and col.checks_text_values) else None)
+            gx[name] = _text(s, "" if (col.required and col.checks_text_values) else None)
         text[name] = s.array
     return Prepared(
         text=pd.DataFrame(text, index=index),
@@ -171,12 +195,12 @@ def prepare(text_frame: pd.DataFrame, contract: Contract) -> Prepared:
     )
 
 
-def _object(s: pd.Series, missing: str | None = None) -> np.ndarray:
-    """Object array with `missing` (None: a null for great-expectations) for missing values."""
+def _text(s: pd.Series, missing: str | None = None) -> pd.arrays.ArrowStringArray:
+    """Arrow-backed text with `missing` (None: a null for great-expectations) for missing values."""
     arrow = _arrow(s)
     if missing is not None:
         arrow = arrow.fill_null(missing)
-    return arrow.to_numpy(zero_copy_only=False)
+    return pd.arrays.ArrowStringArray(arrow)
 
 
 def id_codes(*series: pd.Series) -> list[np.ndarray]:
@@ -205,12 +229,13 @@ def id_codes(*series: pd.Series) -> list[np.ndarray]:
 
 
 def duplicated_codes(codes: np.ndarray) -> np.ndarray:
-    """Boolean mask of codes (>= 0) that occur more than once."""
-    valid = codes >= 0
-    mask = np.zeros(len(codes), dtype=bool)
-    if valid.any():
-        mask[valid] = pd.Series(codes[valid]).duplicated(keep=False).to_numpy()
-    return mask
+    """Boolean mask of codes (>= 0) that occur more than once (sort-based: ten million codes in a second)."""
+    valid = codes[codes >= 0]
+    ordered = np.sort(valid)
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if len(repeated) == 0:
+        return np.zeros(len(codes), dtype=bool)
+    return (codes >= 0) & np.isin(codes, repeated)
 
 
 def isin_codes(codes: np.ndarray, known: np.ndarray) -> np.ndarray:

@@ -58,13 +58,14 @@ def elfproef(digits: np.ndarray) -> np.ndarray:
 
 def bsn_like_count(values: pd.Series) -> int:
     """Number of values that are 9 digits passing the 11-test, when they make up the column; else 0."""
-    filled = values.dropna()
-    if filled.empty:
+    notna = values.notna().to_numpy()
+    if not notna.any():
         return 0
-    filled = filled.astype(pd.StringDtype("pyarrow")).str.strip()
-    sample = filled.iloc[:1000]
+    # judged on the first 1000 filled-in values; the whole column only when they look like BSNs
+    sample = values.iloc[np.flatnonzero(notna)[:1000]].astype(pd.StringDtype("pyarrow")).str.strip()
     if sample.str.fullmatch(r"[0-9]{9}").fillna(False).mean() < BSN_SHARE:
         return 0
+    filled = values[notna].astype(pd.StringDtype("pyarrow")).str.strip()
     nine = filled[filled.str.fullmatch(r"[0-9]{9}").fillna(False).astype(bool)]
     if nine.empty:
         return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
@@ -216,18 +216,217 @@ def contract_suite(contract: Contract, maand: str | None, today: date) -> tuple[
 def run_checks(source: str, frame: pd.DataFrame, checks: list[Check], suite=None) -> list[Failure]:
     """Validate `frame` (positional index) with great-expectations; the failed checks with their rows.
 
-    A first pass asks only for success (cheap on large files); the failed expectations are run
-    again with full results to name their rows.
+    Every rule of a contract is a rule about one value (or one pair of values) of a row, so
+    great-expectations may validate each distinct value once instead of every row: a value fails
+    for each row that carries it, and the failing values are mapped back to their rows. Findings
+    name the same rows as a row-by-row run. Columns with few distinct values (codes, streets,
+    dates, counts) are validated that way, in one great-expectations run.
+
+    Columns with (nearly) a distinct value per row (identifiers, coordinates) are validated row by
+    row, except for the rules great-expectations evaluates value by value in Python (regex, date
+    format): those run on the values a vectorised pre-check (Arrow's RE2, same pattern) rejects
+    plus a random sample of the values it accepts, and on every value after all when
+    great-expectations disagrees with the pre-check on any sampled value.
+
+    Text columns may be Arrow-backed: great-expectations gets the values it checks as Python
+    objects. `suite` (the full suite of `checks`) is accepted for compatibility and not used.
     """
     if not checks:
         return []
-    suite = suite if suite is not None else to_suite(source, checks)
+    inputs: dict[tuple, _Input] = {}
+
+    def single(column: str) -> _Input:
+        if (column,) not in inputs:
+            inputs[(column,)] = _input(frame[column])
+        return inputs[(column,)]
+
+    batches: dict[str, list[tuple[int, Check, _Input]]] = {"klein": [], "groot": [], "steekproef": []}
+    for position, check in enumerate(checks):
+        if "column_A" in check.kwargs:
+            a, b = check.kwargs["column_A"], check.kwargs["column_B"]
+            if (a, b) not in inputs:
+                inputs[(a, b)] = _pair(single(a), single(b))
+            data = inputs[(a, b)]
+        else:
+            data = single(check.kwargs["column"])
+        if check.expectation in PYTHON_ROW_RULES and data.n > DISTINCT_LIMIT:
+            batches["steekproef"].append((position, check, data))
+        elif data.codes is None and data.n > DISTINCT_LIMIT:
+            batches["groot"].append((position, check, data))
+        else:
+            batches["klein"].append((position, check, data))
+
+    failing: dict[int, tuple[np.ndarray, _Input]] = {}  # check position -> failing value positions
+    for name in ("klein", "groot"):
+        if batches[name]:
+            found = _run_values(source, batches[name])
+            failing.update({p: (found[p], d) for p, _, d in batches[name] if p in found})
+    for position, check, data in batches["steekproef"]:
+        failing[position] = (_run_sampled(source, check, data), data)
+
+    failures = []
+    for position in sorted(failing):
+        bad, data = failing[position]
+        if len(bad) == 0:
+            continue
+        failures.append(Failure(checks[position], data.rows(bad)))
+    return failures
+
+
+# Rules that great-expectations' pandas engine evaluates value by value in Python.
+PYTHON_ROW_RULES = {"ExpectColumnValuesToMatchRegex", "ExpectColumnValuesToMatchStrftimeFormat"}
+DISTINCT_LIMIT = 100_000  # above this many values, Python row rules run on a checked sample
+SAMPLE_SIZE = 20_000  # values of a column looked at to judge whether it is worth deduplicating
+HIGH_CARDINALITY = 0.5  # share of distinct values in that sample above which a column is not deduplicated
+
+
+@dataclass
+class _Input:
+    """The values great-expectations validates for one column (or pair) and how rows map to them.
+
+    `codes` gives, per row, the position of the row's value among `arrays` (distinct values);
+    None means the arrays are the rows themselves. `arrays` are numpy arrays or Arrow arrays
+    (text), one per column.
+    """
+
+    codes: np.ndarray | None
+    arrays: list
+
+    @property
+    def n(self) -> int:
+        return len(self.arrays[0])
+
+    def column(self, i: int = 0, positions: np.ndarray | None = None) -> np.ndarray:
+        """Column `i` (or its values at `positions`) as great-expectations gets it: objects for text."""
+        values = self.arrays[i]
+        if isinstance(values, np.ndarray):
+            return values if positions is None else values[positions]
+        if positions is not None:
+            values = values.take(positions)
+        return values.to_numpy(zero_copy_only=False)
+
+    def rows(self, failing: np.ndarray) -> np.ndarray:
+        """Row positions whose value is among the `failing` value positions."""
+        if self.codes is None:
+            return np.asarray(np.sort(failing), dtype="int64")
+        mask = np.zeros(self.n, dtype=bool)
+        mask[failing] = True
+        return np.flatnonzero(mask[self.codes]).astype("int64")
+
+
+def _input(series: pd.Series) -> _Input:
+    """Distinct values of a column, or the column itself when nearly every value is distinct."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(series)
+    arrow = None
+    if isinstance(series.dtype, (pd.StringDtype, pd.ArrowDtype)):
+        arrow = pa.chunked_array(series.array.__arrow_array__()).combine_chunks()
+        if pa.types.is_large_string(arrow.type):
+            arrow = arrow.cast(pa.string())
+        values = None
+    else:
+        values = series.to_numpy()
+    if n > DISTINCT_LIMIT:
+        probe = np.linspace(0, n - 1, SAMPLE_SIZE).astype("int64")
+        sample = arrow.take(probe) if arrow is not None else pd.Series(values[probe])
+        distinct = pc.count_distinct(sample, mode="all").as_py() if arrow is not None else sample.nunique(dropna=False)
+        if distinct > HIGH_CARDINALITY * SAMPLE_SIZE:
+            return _Input(None, [arrow if arrow is not None else values])
+    if arrow is not None:
+        encoded = pc.dictionary_encode(arrow, null_encoding="encode")
+        return _Input(encoded.indices.to_numpy(zero_copy_only=False).astype("int64", copy=False), [encoded.dictionary])
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    uniques = np.asarray(uniques)
+    if uniques.dtype == object:
+        uniques[pd.isna(uniques)] = None  # pd.factorize turns None into NaN
+    return _Input(codes.astype("int64", copy=False), [uniques])
+
+
+def _pair(a: _Input, b: _Input) -> _Input:
+    """Distinct (a, b) pairs of two deduplicated columns; else the rows of both."""
+    if a.codes is None or b.codes is None:
+        return _Input(None, [_rows_of(a), _rows_of(b)])
+    combined = a.codes * np.int64(b.n) + b.codes
+    codes, uniques = pd.factorize(combined)
+    return _Input(codes.astype("int64", copy=False), [_take(a.arrays[0], uniques // b.n), _take(b.arrays[0], uniques % b.n)])
+
+
+def _rows_of(data: _Input):
+    return data.arrays[0] if data.codes is None else _take(data.arrays[0], data.codes)
+
+
+def _take(values, positions: np.ndarray):
+    return values[positions] if isinstance(values, np.ndarray) else values.take(positions)
+
+
+def _padded(values: np.ndarray, length: int) -> np.ndarray:
+    """`values` repeated with its first value up to `length` (a repeated value fails exactly when the first does)."""
+    if len(values) >= length:
+        return values
+    return np.concatenate([values, np.repeat(values[:1], length - len(values))])
+
+
+def _run_values(source: str, batch: list[tuple[int, Check, _Input]]) -> dict[int, np.ndarray]:
+    """One great-expectations run over the batch's values; the failing value positions per check position."""
+    length = max(data.n for _, _, data in batch)
+    columns: dict[str, np.ndarray] = {}
+    renamed: list[Check] = []
+    for i, (_, check, data) in enumerate(batch):
+        if "column_A" in check.kwargs:
+            a, b = f"__paar{i}_a", f"__paar{i}_b"
+            columns[a], columns[b] = _padded(data.column(0), length), _padded(data.column(1), length)
+            renamed.append(replace(check, kwargs={**check.kwargs, "column_A": a, "column_B": b}))
+        else:
+            columns.setdefault(check.kwargs["column"], _padded(data.column(0), length))
+            renamed.append(check)
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(length))
+    out = {}
+    for i, rows in _run_gx(source, frame, renamed).items():
+        position, _, data = batch[i]
+        out[position] = np.unique(rows[rows < data.n])
+    return out
+
+
+def _run_sampled(source: str, check: Check, data: _Input) -> np.ndarray:
+    """A Python row rule on many values: great-expectations on the values a vectorised pre-check
+    rejects plus a sample of those it accepts; on any disagreement, on all of them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def everything() -> np.ndarray:
+        return _run_values(source, [(0, check, data)]).get(0, np.array([], dtype="int64"))
+
+    arrow = data.arrays[0]
+    if check.expectation != "ExpectColumnValuesToMatchRegex" or isinstance(arrow, np.ndarray):
+        return everything()
+    try:
+        suspect = pc.invert(pc.match_substring_regex(arrow, check.kwargs["regex"])).fill_null(False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # a pattern RE2 does not know
+        return everything()
+    suspect = suspect.to_numpy(zero_copy_only=False)
+    accepted = np.flatnonzero(~suspect & arrow.is_valid().to_numpy(zero_copy_only=False))
+    rng = np.random.default_rng(data.n)
+    sample = np.sort(rng.choice(accepted, size=min(SAMPLE_SIZE, len(accepted)), replace=False))
+    chosen = np.concatenate([np.flatnonzero(suspect), sample])
+    subset = _input(pd.Series(pd.arrays.ArrowStringArray(arrow.take(chosen))))
+    failed = chosen[subset.rows(_run_values(source, [(0, check, subset)]).get(0, np.array([], dtype="int64")))]
+    if np.isin(failed, sample).any():  # the pre-check is not equivalent for this rule: no shortcut
+        return everything()
+    return np.sort(failed)
+
+
+def _run_gx(source: str, frame: pd.DataFrame, checks: list[Check]) -> dict[int, np.ndarray]:
+    """Two great-expectations passes over `frame`: success only, then full results for the failed
+    expectations. Returns the failing row positions per index in `checks`."""
+    suite = _suite(source, checks)
     failed = [int(er.expectation_config.meta["check"]) for er in _validate(source, frame, suite, "BOOLEAN_ONLY").results
               if not er.success or (er.exception_info or {}).get("raised_exception")]
     if not failed:
-        return []
-    detail = to_suite(source, [checks[i] for i in failed])
-    failures = []
+        return {}
+    detail = _suite(source, [checks[i] for i in failed])
+    out = {}
     for er in _validate(source, frame, detail, {"result_format": "COMPLETE", "return_unexpected_index_query": False}).results:
         position = failed[int(er.expectation_config.meta["check"])]
         check = checks[position]
@@ -237,8 +436,21 @@ def run_checks(source: str, frame: pd.DataFrame, checks: list[Check], suite=None
         if er.success:
             continue
         rows = er.result.get("unexpected_index_list") or []
-        failures.append((position, Failure(check, np.asarray(sorted(int(r) for r in rows), dtype="int64"))))
-    return [failure for _, failure in sorted(failures, key=lambda pair: pair[0])]
+        out[position] = np.asarray(sorted(int(r) for r in rows), dtype="int64")
+    return out
+
+
+_SUITES: dict[tuple, object] = {}
+
+
+def _suite(source: str, checks: list[Check]):
+    """to_suite, cached on the expectations and their arguments (building a suite costs time)."""
+    key = (source, tuple((c.expectation, repr(sorted(c.kwargs.items()))) for c in checks))
+    if key not in _SUITES:
+        if len(_SUITES) > 256:
+            _SUITES.clear()
+        _SUITES[key] = to_suite(source, checks)
+    return _SUITES[key]
 
 
 def _validate(source: str, frame: pd.DataFrame, suite, result_format):

@@ -346,7 +346,7 @@ def check_values(
     """
     prepared = prepare(text, contract)
     checks, suite = contract_suite(contract, maand, today)
-    frame = prepared.gx.copy()  # also consolidates the blocks, which great-expectations' hashing prefers
+    frame = prepared.gx.copy(deep=False)  # the columns with a sentinel are replaced, not changed in place
     filled = {c.kwargs["column"] for c in checks if c.fill_invalid}
     if filled:
         for column in filled:
