@@ -56,7 +56,7 @@ DICTIONARY_MIN_ROWS = 50_000  # from this many rows, text with normalisation ste
 
 
 def _normalise(s: pd.Series, col: Column) -> pd.Series:
-    s = s.str.strip()
+    s = _strip(s)
     for step in col.normalize:
         if step == "upper":
             s = s.str.upper()
@@ -73,7 +73,20 @@ def _normalise(s: pd.Series, col: Column) -> pd.Series:
         lowered = s.str.lower()
         mapped = lowered.map(canonical, na_action="ignore").astype(STRING)
         s = mapped.fillna(s)
-    return s.mask(s == "")
+    empty = (s == "").fillna(False)
+    return s.mask(empty) if empty.any() else s
+
+
+def _strip(s: pd.Series) -> pd.Series:
+    """s.str.strip(), but the column itself when no value has surrounding whitespace (no copy of a
+    ten-million-value column that is already clean)."""
+    import pyarrow.compute as pc
+
+    stripped = s.str.strip()
+    before, after = _arrow(s), _arrow(stripped)
+    if pc.sum(pc.binary_length(before)).as_py() == pc.sum(pc.binary_length(after)).as_py():
+        return s
+    return stripped
 
 
 def parse_integer(text: pd.Series) -> np.ndarray:
@@ -209,17 +222,68 @@ def id_codes(*series: pd.Series) -> list[np.ndarray]:
     Identifiers of one fixed length made of digits (BAG and KvK numbers) are read as numbers;
     anything else is factorised together.
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    return codes_of([IdProfile(s) for s in series])
 
-    arrays = [_arrow(s) for s in series]
-    lengths = [pc.min_max(pc.utf8_length(a)) for a in arrays]
-    bounds = {(m["min"].as_py(), m["max"].as_py()) for m in lengths if m["min"].as_py() is not None}
-    if len({b for pair in bounds for b in pair}) == 1 and next(iter(bounds))[0] <= 18 and all(
-        pc.all(pc.match_substring_regex(a, "^[0-9]+$")).as_py() in (True, None) for a in arrays
-    ):
-        return [pc.cast(a, pa.int64()).fill_null(-1).to_numpy() for a in arrays]
-    combined = np.concatenate([a.to_numpy(zero_copy_only=False) for a in arrays]) if arrays else np.array([], dtype=object)
+
+class IdProfile:
+    """One identifier column with what `id_codes` needs to know about it, computed once: its
+    (shortest, longest) length, whether every value is digits, and its codes as a number."""
+
+    def __init__(self, series: pd.Series):
+        import pyarrow.compute as pc
+
+        self.arrow = _arrow(series)
+        lengths = pc.min_max(pc.binary_length(self.arrow))  # = characters when all are digits
+        low = lengths["min"].as_py()
+        self.bounds = None if low is None else (low, lengths["max"].as_py())
+        self.digits = pc.all(pc.ascii_is_decimal(self.arrow)).as_py() in (True, None)  # = regex ^[0-9]+$
+        self._numbers = None
+        self._sorted = None
+
+    def numbers(self) -> np.ndarray:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if self._numbers is None:
+            self._numbers = pc.cast(self.arrow, pa.int64()).fill_null(-1).to_numpy()
+        return self._numbers
+
+    def sorted_numbers(self) -> np.ndarray:
+        """The distinct codes (>= 0) as numbers, sorted (for membership tests by binary search)."""
+        if self._sorted is None:
+            numbers = self.numbers()
+            self._sorted = sorted_unique(numbers[numbers >= 0])
+        return self._sorted
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (numpy 2's hash-based unique takes seconds on ten million integers)."""
+    ordered = np.sort(values)
+    if len(ordered) == 0:
+        return ordered
+    return ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
+
+
+def member_of(values: np.ndarray, known_sorted: np.ndarray) -> np.ndarray:
+    """Boolean mask: value is among `known_sorted` (sorted, distinct), by binary search."""
+    if len(known_sorted) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(known_sorted, values), len(known_sorted) - 1)
+    return known_sorted[at] == values
+
+
+def numeric_ids(profiles: list[IdProfile]) -> bool:
+    """True when the columns' identifiers are all digits of one length (up to 18): codes are numbers."""
+    bounds = {p.bounds for p in profiles if p.bounds is not None}
+    lengths = {b for pair in bounds for b in pair}
+    return len(lengths) == 1 and next(iter(lengths)) <= 18 and all(p.digits for p in profiles)
+
+
+def codes_of(profiles: list[IdProfile]) -> list[np.ndarray]:
+    if numeric_ids(profiles):
+        return [p.numbers() for p in profiles]
+    arrays = [p.arrow for p in profiles]
+    combined = np.concatenate([a.to_numpy() for a in arrays]) if arrays else np.array([], dtype=object)
     codes, _ = pd.factorize(combined, use_na_sentinel=True)
     out, start = [], 0
     for a in arrays:

@@ -289,7 +289,7 @@ class _Input:
     (text), one per column.
     """
 
-    codes: np.ndarray | None
+    codes: np.ndarray | None  # int32 where the values fit: ten million codes per column add up
     arrays: list
 
     @property
@@ -322,7 +322,7 @@ def _input(series: pd.Series) -> _Input:
     n = len(series)
     arrow = None
     if isinstance(series.dtype, (pd.StringDtype, pd.ArrowDtype)):
-        arrow = pa.chunked_array(series.array.__arrow_array__()).combine_chunks()
+        arrow = pa.chunked_array(series.array.__arrow_array__())  # shared with the frame, not copied
         if pa.types.is_large_string(arrow.type):
             arrow = arrow.cast(pa.string())
         values = None
@@ -335,22 +335,22 @@ def _input(series: pd.Series) -> _Input:
         if distinct > HIGH_CARDINALITY * SAMPLE_SIZE:
             return _Input(None, [arrow if arrow is not None else values])
     if arrow is not None:
-        encoded = pc.dictionary_encode(arrow, null_encoding="encode")
-        return _Input(encoded.indices.to_numpy(zero_copy_only=False).astype("int64", copy=False), [encoded.dictionary])
+        encoded = pc.dictionary_encode(arrow.combine_chunks(), null_encoding="encode")
+        return _Input(encoded.indices.to_numpy(zero_copy_only=False).astype("int32", copy=False), [encoded.dictionary])
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     uniques = np.asarray(uniques)
     if uniques.dtype == object:
         uniques[pd.isna(uniques)] = None  # pd.factorize turns None into NaN
-    return _Input(codes.astype("int64", copy=False), [uniques])
+    return _Input(codes.astype("int32" if len(uniques) < 2**31 else "int64", copy=False), [uniques])
 
 
 def _pair(a: _Input, b: _Input) -> _Input:
     """Distinct (a, b) pairs of two deduplicated columns; else the rows of both."""
     if a.codes is None or b.codes is None:
         return _Input(None, [_rows_of(a), _rows_of(b)])
-    combined = a.codes * np.int64(b.n) + b.codes
+    combined = a.codes.astype("int64") * np.int64(b.n) + b.codes
     codes, uniques = pd.factorize(combined)
-    return _Input(codes.astype("int64", copy=False), [_take(a.arrays[0], uniques // b.n), _take(b.arrays[0], uniques % b.n)])
+    return _Input(codes.astype("int32" if len(uniques) < 2**31 else "int64", copy=False), [_take(a.arrays[0], uniques // b.n), _take(b.arrays[0], uniques % b.n)])
 
 
 def _rows_of(data: _Input):

@@ -14,7 +14,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_contracts.columns import SENTINEL_DATE, SENTINEL_NUMBER, STRING, Prepared, duplicated_codes, id_codes, isin_codes, prepare
+from data_contracts.columns import (
+    SENTINEL_DATE,
+    SENTINEL_NUMBER,
+    STRING,
+    IdProfile,
+    Prepared,
+    codes_of,
+    duplicated_codes,
+    id_codes,
+    isin_codes,
+    member_of,
+    numeric_ids,
+    sorted_unique,
+    prepare,
+)
 from data_contracts.contract import SOURCES, Contract, load_contract
 from data_contracts.privacy import (
     AVG_ADVIES,
@@ -95,12 +109,14 @@ def validate_file(
         _check_gemeente(result, contract, prepared, gemeente)
     _warn_implausible(result, contract, prepared, rij)
     codes = None  # (file, BAG) address codes, computed once for both register rules
+    reference = None
     if contract.reference_column and bag_hoofdadressen is not None:
-        codes = id_codes(prepared.text[contract.reference_column], bag_hoofdadressen["nummeraanduiding_id"].astype(STRING))
+        reference = _reference(bag_hoofdadressen)
+        codes = reference.codes_with(prepared.text[contract.reference_column])
     if contract.reference_column:
-        keep = _quarantine_unknown_addresses(result, contract, prepared, rij, codes, gemeente, maand)
+        keep = _quarantine_unknown_addresses(result, contract, prepared, rij, codes, gemeente, maand, reference)
     if source == "brp_adrestellingen":
-        _check_brp(result, contract, prepared, keep, bag_hoofdadressen, codes, vorige, maand)
+        _check_brp(result, contract, prepared, keep, reference, codes, vorige, maand)
     if result.geweigerd:
         result.quarantaine = result.quarantaine.iloc[0:0]
         return result
@@ -434,6 +450,53 @@ def _check_key(result: ValidationResult, contract: Contract, prepared: Prepared,
 # --------------------------------------------------------------------------- rules between registers
 
 
+class _Reference:
+    """The month's BAG hoofdadressen, prepared once for the checks of every file that refers to it
+    (BRP, RNI, signalen, controles): ten million identifiers are not re-read per file."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.ids = IdProfile(frame["nummeraanduiding_id"].astype(STRING))
+        self.is_woning = frame["is_woning"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        self._woningen = None
+
+    def codes_with(self, file_ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """(file codes, BAG codes), as `id_codes(file_ids, BAG ids)` gives them."""
+        file_profile = IdProfile(file_ids)
+        file_codes, bag_codes = codes_of([file_profile, self.ids])
+        self.numeric = numeric_ids([file_profile, self.ids])
+        return file_codes, bag_codes
+
+    def known(self, file_codes: np.ndarray, bag_codes: np.ndarray) -> np.ndarray:
+        """File codes (>= 0) that are a BAG hoofdadres."""
+        if self.numeric:
+            return (file_codes >= 0) & member_of(file_codes, self.ids.sorted_numbers())
+        return isin_codes(file_codes, bag_codes)
+
+    def n_woningen_among(self, bag_codes: np.ndarray, file_codes: np.ndarray) -> tuple[int, int]:
+        """(number of woningen, number of them whose hoofdadres is among `file_codes`)."""
+        if not self.numeric:
+            woningen = pd.unique(bag_codes[self.is_woning & (bag_codes >= 0)])
+            return len(woningen), int(isin_codes(woningen, file_codes).sum()) if len(woningen) else 0
+        if self._woningen is None:
+            self._woningen = sorted_unique(bag_codes[self.is_woning & (bag_codes >= 0)])
+        present = sorted_unique(file_codes[file_codes >= 0])
+        return len(self._woningen), int(member_of(self._woningen, present).sum())
+
+
+_REFERENCE: list = []  # [(frame, _Reference)]: the last BAG hoofdadressen seen (held, so its id stays its own)
+
+
+def _reference(frame: pd.DataFrame) -> _Reference:
+    if not (_REFERENCE and _REFERENCE[0][0] is frame):
+        _REFERENCE[:] = [(frame, _Reference(frame))]
+    return _REFERENCE[0][1]
+
+
+def forget_reference() -> None:
+    """Drop the prepared BAG hoofdadressen (the ingest calls this when a month's files are checked)."""
+    _REFERENCE.clear()
+
+
 def _check_gemeente(result: ValidationResult, contract: Contract, prepared: Prepared, gemeente: str) -> None:
     column = contract.gemeente_column
     codes = prepared.text[column]
@@ -485,6 +548,7 @@ def _quarantine_unknown_addresses(
     codes: tuple[np.ndarray, np.ndarray] | None,
     gemeente: str,
     maand: str | None,
+    reference: _Reference | None = None,
 ) -> np.ndarray:
     """Rows whose filled-in address is not a hoofdadres of the month's BAG go to quarantine."""
     column = contract.reference_column
@@ -496,7 +560,7 @@ def _quarantine_unknown_addresses(
         )
         return keep
     ids = prepared.text[column]
-    unknown = (codes[0] >= 0) & ~isin_codes(*codes)
+    unknown = (codes[0] >= 0) & ~(reference.known(*codes) if reference is not None else isin_codes(*codes))
     if not unknown.any():
         return keep
     keep = ~unknown
@@ -523,7 +587,7 @@ def _check_brp(
     contract: Contract,
     prepared: Prepared,
     keep: np.ndarray,
-    bag_hoofdadressen: pd.DataFrame | None,
+    reference: _Reference | None,
     codes: tuple[np.ndarray, np.ndarray] | None,
     vorige: dict | None,
     maand: str | None,
@@ -539,24 +603,22 @@ def _check_brp(
     rows = int(keep.sum())
     result.kengetallen.update({"ingeschrevenen": total, "rijen": rows})
 
-    if bag_hoofdadressen is None:
+    if reference is None:
         result.waarschuwingen.append(
             "Niet gecontroleerd of het bestand volledig is (aandeel woningen zonder ingeschrevenen): geen BAG meegegeven."
         )
     else:
-        is_woning = bag_hoofdadressen["is_woning"].astype("boolean").fillna(False).to_numpy(dtype=bool)
         file_codes, bag_codes = codes
-        woningen = pd.unique(bag_codes[is_woning & (bag_codes >= 0)])
-        if len(woningen):
-            n_bewoond = int(isin_codes(woningen, file_codes[keep & (ingeschrevenen > 0)]).sum())
-            share_leeg = 1 - n_bewoond / len(woningen)
+        n_woningen, n_bewoond = reference.n_woningen_among(bag_codes, file_codes[keep & (ingeschrevenen > 0)])
+        if n_woningen:
+            share_leeg = 1 - n_bewoond / n_woningen
             result.kengetallen["aandeel_woningen_zonder_ingeschrevenen"] = round(share_leeg, 4)
             limit = rules.get("max_share_woningen_without_ingeschrevenen", 0.25)
             if share_leeg > limit:
                 result.bevindingen.append(Bevinding(
                     bestand=result.bestand, kolom="ingeschrevenen",
                     regel=f"hoogstens {_pct(limit)} van de woningen zonder ingeschrevenen",
-                    toelichting=f"met dit bestand zou {_pct(share_leeg)} van de {len(woningen)} woningen in de BAG van "
+                    toelichting=f"met dit bestand zou {_pct(share_leeg)} van de {n_woningen} woningen in de BAG van "
                                 f"{maand} geen ingeschrevenen hebben (maar {n_bewoond} woningen met ingeschrevenen)",
                     advies="Dit is vrijwel zeker een afgebroken of onvolledige export (bijvoorbeeld één wijk of alleen de "
                            "eerste regels), geen leegstand. Vraag Burgerzaken om de volledige export voor alle adressen "
@@ -591,8 +653,9 @@ def _pct(share: float) -> str:
 
 def typed_frame(prepared: Prepared, rij: np.ndarray, keep: np.ndarray | None = None) -> pd.DataFrame:
     """Accepted rows, typed, with the contract's column names plus `rij`."""
-    frame = prepared.typed.copy()
+    frame = prepared.typed.copy(deep=False)  # a new frame, sharing the (large) columns
     frame["rij"] = pd.array(rij, dtype="int64")
     if keep is not None and not keep.all():
         frame = frame[keep]
-    return frame.reset_index(drop=True)
+    frame.index = pd.RangeIndex(len(frame))
+    return frame
