@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from assets.ingest.buurten import buurten_table, join_buurten, read_buurten
+from assets.ingest.buurten import buurten_table, join_buurten, read_buurten  # noqa: F401 (join_buurten: public)
 from assets.warehouse import replace_month, scalar
 from data_contracts.contract import SOURCES as CONTRACT_SOURCES
 from pipelines.settings import Settings
@@ -96,15 +96,23 @@ def _unregister(con, name: str) -> None:
 
 
 def _write_raw(con, source: str, frame: pd.DataFrame, maand: str, bestand: str) -> None:
-    data = frame.copy()
-    if source != "rni_inschrijvingen":  # RNI carries its own `maand` column (checked by the contract)
-        data["maand"] = maand
-    data["bestand"] = bestand
+    """Replace the month's rows of raw.<source> with the accepted rows, plus `maand` and `bestand`.
+
+    The frame goes to DuckDB as an Arrow table (its Arrow-backed text columns without a copy);
+    ten million rows through pandas' object path would cost half a minute.
+    """
+    import pyarrow as pa
+
+    # RNI carries its own `maand` column (checked by the contract)
+    added = {"bestand": bestand} if source == "rni_inschrijvingen" else {"maand": maand, "bestand": bestand}
+    replaced = [c for c in frame.columns if c in added]
+    data = pa.Table.from_pandas(frame.drop(columns=replaced) if replaced else frame, preserve_index=False)
+    select = "SELECT *, " + ", ".join(f"${c}::VARCHAR AS {c}" for c in added) + " FROM _raw_frame"
     con.register("_raw_frame", data)
     try:
-        con.execute(f"CREATE TABLE IF NOT EXISTS raw.{source} AS SELECT * FROM _raw_frame LIMIT 0")
+        con.execute(f"CREATE TABLE IF NOT EXISTS raw.{source} AS {select} LIMIT 0", added)
         con.execute(f"DELETE FROM raw.{source} WHERE maand = $maand", {"maand": maand})
-        con.execute(f"INSERT INTO raw.{source} BY NAME SELECT * FROM _raw_frame")
+        con.execute(f"INSERT INTO raw.{source} BY NAME {select}", added)
     finally:
         _unregister(con, "_raw_frame")
 
@@ -154,15 +162,10 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
     in_gemeente = (
         pd.Series(True, index=frame.index)
         if settings.gemeentecode == "*"
-        else frame["bronhouder_identificatie"].astype(str) == settings.gemeentecode
+        else (frame["bronhouder_identificatie"] == settings.gemeentecode).fillna(False).astype(bool)
     )
     buurten = read_buurten(str(settings.buurten_path))
-    bag_buurt = pd.DataFrame(
-        {
-            "identificatie": frame.loc[in_gemeente, "identificatie"].values,
-            "buurtcode": join_buurten(frame.loc[in_gemeente, "x"].values, frame.loc[in_gemeente, "y"].values, buurten),
-        }
-    )
+    bag_buurt = _bag_buurt(frame, in_gemeente.to_numpy(), buurten)
     _write_raw(con, "bag_verblijfsobject", frame, maand, files["bag_verblijfsobject"].path.name)
     con.register("bag_buurt", bag_buurt)
     try:
@@ -180,11 +183,11 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
         result=bag,
     )
 
-    hoofdadressen = con.execute(
+    hoofdadressen = _arrow_frame(con.sql(
         "SELECT nummeraanduiding_hoofdadres_identificatie AS nummeraanduiding_id, is_woning "
         "FROM staging.bag_verblijfsobject WHERE maand = $maand",
-        {"maand": maand},
-    ).df()
+        params={"maand": maand},
+    ).to_arrow_table())
     vorige = con.execute(
         "SELECT sum(ingeschrevenen) AS ingeschrevenen, count(*) AS rijen FROM staging.brp_adrestellingen "
         "WHERE maand = $vorige_maand",
@@ -203,6 +206,10 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
         if source == "brp_adrestellingen":
             context["vorige"] = vorige_brp
         results[source] = _validate(files[source].path, source, settings, **context)
+    from data_contracts.validate import forget_reference
+
+    forget_reference()  # the prepared BAG identifiers were only needed for these checks
+    del hoofdadressen
     refused = [r for r in results.values() if r.geweigerd]
     if refused:
         raise MaandGeweigerd(maand, [m for r in refused for m in r.meldingen()], refused + [bag] + [r for r in results.values() if not r.geweigerd])
@@ -230,6 +237,29 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
         verslag[source] = entry
     _record_sources(con, maand, verslag)
     return verslag
+
+
+def _bag_buurt(frame: pd.DataFrame, in_gemeente, buurten: pd.DataFrame):
+    """(identificatie, buurtcode) of the gemeente's objects as an Arrow table for the staging SQL."""
+    import numpy as np
+    import pyarrow as pa
+
+    from assets.ingest.buurten import buurt_index
+
+    selected = frame.loc[in_gemeente] if not in_gemeente.all() else frame
+    index = buurt_index(selected["x"].to_numpy(dtype="float64", na_value=np.nan),
+                        selected["y"].to_numpy(dtype="float64", na_value=np.nan), buurten)
+    codes = pa.array(buurten["buurtcode"].astype(str).tolist(), pa.string())
+    buurtcode = codes.take(pa.array(index, mask=index < 0)) if len(codes) else pa.nulls(len(index), pa.string())
+    return pa.table({"identificatie": pa.Table.from_pandas(selected[["identificatie"]], preserve_index=False)["identificatie"],
+                     "buurtcode": buurtcode})
+
+
+def _arrow_frame(table) -> pd.DataFrame:
+    """A pandas frame over an Arrow table, text kept Arrow-backed (no Python string per value)."""
+    import pyarrow as pa
+
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
 
 
 def _load_kvk(con, params: dict, sbi: pd.DataFrame) -> tuple[int, int, float | None]:
