@@ -100,10 +100,18 @@ class InboxFile:
     source: str | None
     maand: str | None
     path: Path
-    sha256: str
+    _sha256: str | None = field(default=None, repr=False)  # computed on first use of `sha256`
     mtime: float = 0.0
     superseded_by: Path | None = None
     error: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the file, computed when first asked for: listing an inbox of two years of
+        national files should not read them all."""
+        if self._sha256 is None:
+            self._sha256 = sha256_of(self.path)
+        return self._sha256
 
     @property
     def superseded(self) -> bool:
@@ -128,7 +136,7 @@ def _skipped(path: Path) -> bool:
 
 
 def scan_inbox(inbox: Path) -> list[InboxFile]:
-    """Every file in the inbox (recursively), with source, month and SHA-256.
+    """Every file in the inbox (recursively), with source, month and SHA-256 (computed on first use).
 
     When several files exist for the same source and month, the one modified last wins (ties:
     the name sorting last); the others get `superseded_by`. The list is sorted by source and
@@ -143,9 +151,9 @@ def scan_inbox(inbox: Path) -> list[InboxFile]:
         stat = path.stat()
         try:
             source, maand = parse_inbox_path(path)
-            files.append(InboxFile(source, maand, path, sha256_of(path), stat.st_mtime))
+            files.append(InboxFile(source, maand, path, None, stat.st_mtime))
         except ContractError as exc:
-            files.append(InboxFile(None, None, path, sha256_of(path), stat.st_mtime, error=str(exc)))
+            files.append(InboxFile(None, None, path, None, stat.st_mtime, error=str(exc)))
     groups: dict[tuple, list[InboxFile]] = {}
     for f in files:
         if f.source and f.source != "slachtoffers":
