@@ -1,5 +1,12 @@
 -- The warehouse's tables. raw.* is created from the validated frames on first load;
 -- staging.* and marts.* have fixed columns so other tools can rely on them.
+--
+-- The per-object tables (BAG, BRP, KvK, WOZ, vacancy, features, scores: up to 10 M rows a
+-- month) have no PRIMARY KEY: DuckDB keeps an ART index per key in memory and maintains it on
+-- every insert and delete, which at national scale cost ~2 min and ~2.5 GB per month
+-- (tests/benchmarks/bench_scale.py). Their keys are unique by construction instead: the contracts
+-- refuse duplicate identifiers at the door and the mart SQL groups per object; the test
+-- test_per_object_tables_have_one_row_per_key guards it. Small tables keep their keys.
 CREATE SCHEMA IF NOT EXISTS raw;
 CREATE SCHEMA IF NOT EXISTS staging;
 CREATE SCHEMA IF NOT EXISTS marts;
@@ -26,8 +33,8 @@ CREATE TABLE IF NOT EXISTS staging.bag_verblijfsobject (
     buurtcode VARCHAR,
     heeft_woonfunctie BOOLEAN,
     is_woning BOOLEAN,
-    oppervlakte_plausibel BOOLEAN,
-    PRIMARY KEY (maand, identificatie)
+    oppervlakte_plausibel BOOLEAN
+    -- one row per (maand, identificatie); see the note at the top
 );
 
 CREATE TABLE IF NOT EXISTS staging.brp_adrestellingen (
@@ -39,8 +46,8 @@ CREATE TABLE IF NOT EXISTS staging.brp_adrestellingen (
     inschrijvingen INTEGER,
     uitschrijvingen INTEGER,
     vertrokken_onbekend INTEGER,
-    verblijfsobject_id VARCHAR,
-    PRIMARY KEY (maand, nummeraanduiding_id)
+    verblijfsobject_id VARCHAR
+    -- one row per (maand, nummeraanduiding_id); see the note at the top
 );
 
 CREATE TABLE IF NOT EXISTS staging.rni_inschrijvingen (
@@ -74,15 +81,15 @@ CREATE TABLE IF NOT EXISTS staging.kvk_vestigingen (
     sbi_versie VARCHAR,
     risicocategorie VARCHAR,             -- from the hoofdactiviteit
     risicosoort VARCHAR,                 -- risicosector / uitzendbureau / arbeidsbemiddeling
-    neven_risicocategorieen VARCHAR,     -- categories of risk-sector nevenactiviteiten, '|'-separated
-    PRIMARY KEY (maand, vestigingsnummer)
+    neven_risicocategorieen VARCHAR      -- categories of risk-sector nevenactiviteiten, '|'-separated
+    -- one row per (maand, vestigingsnummer); see the note at the top
 );
 
 CREATE TABLE IF NOT EXISTS staging.woz_gebruik (
     maand VARCHAR NOT NULL,
     verblijfsobject_id VARCHAR NOT NULL,
-    gebruik VARCHAR,
-    PRIMARY KEY (maand, verblijfsobject_id)
+    gebruik VARCHAR
+    -- one row per (maand, verblijfsobject_id); see the note at the top
 );
 
 CREATE TABLE IF NOT EXISTS staging.signalen (
@@ -175,8 +182,8 @@ CREATE TABLE IF NOT EXISTS marts.vacancy (
     woz_gebruik VARCHAR,                 -- NULL when no WOZ file is available
     woz_meegenomen BOOLEAN,              -- false: computed BAG-BRP-HR only
     leegstand BOOLEAN NOT NULL,
-    leegstand_maanden INTEGER NOT NULL,
-    PRIMARY KEY (maand, verblijfsobject_id)
+    leegstand_maanden INTEGER NOT NULL
+    -- one row per (maand, verblijfsobject_id); see the note at the top
 );
 
 CREATE TABLE IF NOT EXISTS marts.vacancy_buurt (
@@ -221,8 +228,8 @@ CREATE TABLE IF NOT EXISTS marts.address_features (
     laatste_controle_datum DATE,
     laatste_controle_uitkomst VARCHAR,
     leegstand BOOLEAN,
-    leegstand_maanden INTEGER,
-    PRIMARY KEY (maand, verblijfsobject_id)
+    leegstand_maanden INTEGER
+    -- one row per (maand, verblijfsobject_id); see the note at the top
 );
 
 CREATE TABLE IF NOT EXISTS marts.address_scores (
@@ -233,8 +240,8 @@ CREATE TABLE IF NOT EXISTS marts.address_scores (
     rang INTEGER NOT NULL,
     punten_per_indicator MAP(VARCHAR, INTEGER),
     indicatoren VARCHAR[],
-    redenen VARCHAR,                    -- at most four reasons, '; '-separated, plain Dutch
-    PRIMARY KEY (maand, verblijfsobject_id)
+    redenen VARCHAR                     -- at most four reasons, '; '-separated, plain Dutch
+    -- one row per (maand, verblijfsobject_id); see the note at the top
 );
 
 CREATE TABLE IF NOT EXISTS marts.control_list (

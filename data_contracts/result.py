@@ -127,10 +127,25 @@ class ValidationResult:
     quarantaine: pd.DataFrame = field(default_factory=empty_quarantine)
     rijen_in_bestand: int = 0
     kengetallen: dict = field(default_factory=dict)
+    _rijen_geaccepteerd: int | None = field(default=None, repr=False)
 
     @property
     def geweigerd(self) -> bool:
         return bool(self.bevindingen)
+
+    @property
+    def rijen_geaccepteerd(self) -> int:
+        """Accepted rows, also after the frame was released."""
+        if self.frame is not None:
+            return len(self.frame)
+        return self._rijen_geaccepteerd or 0
+
+    def release_frame(self) -> None:
+        """Drop the accepted rows once they are in the warehouse (national files are gigabytes);
+        the counts stay."""
+        if self.frame is not None:
+            self._rijen_geaccepteerd = len(self.frame)
+            self.frame = None
 
     @property
     def path(self) -> Path | None:
@@ -144,7 +159,7 @@ class ValidationResult:
         """Every message for the analyst, one line each (refusals first)."""
         lines = [b.melding() for b in self.bevindingen]
         if not self.geweigerd:
-            n = 0 if self.frame is None else len(self.frame)
+            n = self.rijen_geaccepteerd
             line = f"{self.bestand} geaccepteerd: {n} {'rij' if n == 1 else 'rijen'}"
             if len(self.quarantaine):
                 line += f", {len(self.quarantaine)} {'rij' if len(self.quarantaine) == 1 else 'rijen'} in quarantaine"
@@ -161,7 +176,7 @@ class ValidationResult:
             "bestand": self.bestand,
             "geweigerd": self.geweigerd,
             "rijen_in_bestand": int(self.rijen_in_bestand),
-            "rijen_geaccepteerd": 0 if self.frame is None else int(len(self.frame)),
+            "rijen_geaccepteerd": int(self.rijen_geaccepteerd),
             "rijen_quarantaine": int(len(self.quarantaine)),
             "bevindingen": len(self.bevindingen),
             "waarschuwingen": len(self.waarschuwingen),

@@ -108,6 +108,29 @@ def test_disparity_and_drift_flags_stay_quiet_on_the_demo(demo_data):
     assert con.execute("SELECT count(*) FROM marts.evaluatie_drift WHERE signaal").fetchall()[0][0] == 0
 
 
+PER_OBJECT_KEYS = {
+    "staging.bag_verblijfsobject": "identificatie",
+    "staging.brp_adrestellingen": "nummeraanduiding_id",
+    "staging.kvk_vestigingen": "vestigingsnummer",
+    "staging.woz_gebruik": "verblijfsobject_id",
+    "marts.vacancy": "verblijfsobject_id",
+    "marts.address_features": "verblijfsobject_id",
+    "marts.address_scores": "verblijfsobject_id",
+}
+
+
+def test_per_object_tables_have_one_row_per_key(demo_data):
+    # These tables carry no PRIMARY KEY (too costly at national scale, see assets/schema.sql):
+    # one row per object per month must follow from the contracts and the SQL.
+    con = connect_ro(demo_data)
+    for table, key in PER_OBJECT_KEYS.items():
+        rows, keys, months = con.execute(
+            f"SELECT count(*), count(DISTINCT (maand, {key})), count(DISTINCT maand) FROM {table}"
+        ).fetchall()[0]
+        assert rows > 0 and months >= 1, table
+        assert rows == keys, f"{table}: {rows - keys} dubbele rijen"
+
+
 def test_rerunning_a_month_leaves_identical_tables(demo_copy, truth):
     before = table_fingerprints(demo_copy)
     run_cli("run", "--maand", truth["maanden"][-1], data=demo_copy)

@@ -195,8 +195,16 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
     ).fetchall()[0]
     vorige_brp = {"ingeschrevenen": int(vorige[0]), "rijen": int(vorige[1])} if vorige[1] else None
 
-    # Check every other file before writing any of them.
+    _write_quarantine(con, "bag_verblijfsobject", maand, bag.quarantaine)
+    bag.release_frame()
+    del frame
+
+    # Check each other file and load it at once, so that only one file's rows are in memory.
+    # All of this is inside the month's transaction: a refusal of a later file rolls back the
+    # files loaded before it. Every file is still checked, so the analyst sees all refusals.
+    sbi = sbi_prefixes(settings.sbi_risico_path)
     results = {}
+    refused = []
     for source in MONTHLY_SOURCES[1:]:
         if source not in files:
             continue
@@ -205,18 +213,11 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
             context["bag_hoofdadressen"] = hoofdadressen
         if source == "brp_adrestellingen":
             context["vorige"] = vorige_brp
-        results[source] = _validate(files[source].path, source, settings, **context)
-    from data_contracts.validate import forget_reference
-
-    forget_reference()  # the prepared BAG identifiers were only needed for these checks
-    del hoofdadressen
-    refused = [r for r in results.values() if r.geweigerd]
-    if refused:
-        raise MaandGeweigerd(maand, [m for r in refused for m in r.meldingen()], refused + [bag] + [r for r in results.values() if not r.geweigerd])
-    _write_quarantine(con, "bag_verblijfsobject", maand, bag.quarantaine)
-
-    sbi = sbi_prefixes(settings.sbi_risico_path)
-    for source, result in results.items():
+        result = results[source] = _validate(files[source].path, source, settings, **context)
+        if result.geweigerd or refused:
+            refused += [result] if result.geweigerd else []
+            result.release_frame()
+            continue
         inbox_file = files[source]
         _write_raw(con, source, result.frame, maand, inbox_file.path.name)
         n_quarantine = _write_quarantine(con, source, maand, result.quarantaine)
@@ -229,12 +230,19 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
             waarschuwingen=list(result.waarschuwingen),
             result=result,
         )
+        result.release_frame()
         if source == "kvk_vestigingen":
             entry.geaccepteerd, unmatched, entry.matchpercentage = _load_kvk(con, params, sbi)
             entry.quarantaine += unmatched
         else:
             entry.geaccepteerd = replace_month(con, f"staging.{source}", params)
         verslag[source] = entry
+    from data_contracts.validate import forget_reference
+
+    forget_reference()  # the prepared BAG identifiers were only needed for these checks
+    del hoofdadressen
+    if refused:
+        raise MaandGeweigerd(maand, [m for r in refused for m in r.meldingen()], refused + [bag] + [r for r in results.values() if not r.geweigerd])
     _record_sources(con, maand, verslag)
     return verslag
 
@@ -350,7 +358,7 @@ def log_validations(con, results: list, maand: str | None, run_id: str | None) -
                 "bestand": str(getattr(r, "bestand", "") or ""),
                 "sha256": getattr(r, "sha256", None),
                 "uitkomst": "geweigerd" if r.geweigerd else "geaccepteerd",
-                "rijen": 0 if r.frame is None else len(r.frame),
+                "rijen": int(getattr(r, "rijen_geaccepteerd", 0) or 0),
                 "quarantaine": 0 if r.quarantaine is None else len(r.quarantaine),
                 "waarschuwingen": json.dumps(list(r.waarschuwingen), ensure_ascii=False),
                 "bevindingen": json.dumps(r.meldingen(), ensure_ascii=False),
