@@ -1,5 +1,7 @@
 """End to end on the demo: what a municipal analyst would notice after `risicoradar demo`."""
 import csv
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -7,6 +9,8 @@ import pytest
 from tests.conftest import DEMO_MONTHS, connect_ro, run_cli, table_fingerprints
 
 pytestmark = pytest.mark.slow
+
+CORPUS = Path(__file__).parent / "contract_corpus"
 
 SOURCES = ("bag_verblijfsobject", "brp_adrestellingen", "rni_inschrijvingen", "kvk_vestigingen", "signalen", "controles")
 
@@ -135,6 +139,30 @@ def test_rerunning_a_month_leaves_identical_tables(demo_copy, truth):
     before = table_fingerprints(demo_copy)
     run_cli("run", "--maand", truth["maanden"][-1], data=demo_copy)
     assert table_fingerprints(demo_copy) == before
+
+
+def _reference_runs(data) -> int:
+    import dagster as dg
+    from dagster._core.instance.ref import InstanceRef
+
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(data / "dagster_home"))) as instance:
+        return len(instance.get_run_records(filters=dg.RunsFilter(job_name="referentiegegevens")))
+
+
+def test_unchanged_reference_data_is_not_reloaded_but_a_new_victims_file_is(demo_copy, truth):
+    maand = truth["maanden"][-1]
+    before = _reference_runs(demo_copy)
+    assert before >= 1
+    run_cli("run", "--maand", maand, data=demo_copy)
+    assert _reference_runs(demo_copy) == before  # nothing changed: no reload (saves seconds per run)
+
+    (demo_copy / "inbox" / "slachtoffers").mkdir(exist_ok=True)
+    shutil.copy(CORPUS / "goed" / "slachtoffers_lang" / "slachtoffers_comensha_zoeterwoude.csv",
+                demo_copy / "inbox" / "slachtoffers" / "slachtoffers_comensha_zoeterwoude.csv")
+    run_cli("run", "--maand", maand, data=demo_copy)
+    assert _reference_runs(demo_copy) == before + 1
+    con = connect_ro(demo_copy)
+    assert con.execute("SELECT sum(aantal) FROM staging.slachtoffers WHERE bron = 'CoMensha'").fetchall()[0][0] >= 1
 
 
 def test_refused_file_leaves_the_warehouse_untouched_and_is_logged(demo_copy, truth):

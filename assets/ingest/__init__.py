@@ -386,6 +386,37 @@ def load_reference(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     return len(table)
 
 
+def reference_paths(settings: Settings) -> list[Path]:
+    """Every file the reference job (buurten, slachtoffers, algoritmebeschrijving) reads."""
+    from pipelines.settings import REFERENCE_DIR
+
+    return [
+        settings.buurten_path,
+        *sorted(REFERENCE_DIR.glob("slachtoffers_*.csv")),
+        *sorted((settings.inbox / "slachtoffers").glob("slachtoffers_*.csv")),
+        settings.indicatoren_path,
+        settings.instellingen_path,
+        settings.data / "referentie" / "gemeente.txt",
+    ]
+
+
+def reference_fingerprint(settings: Settings) -> str:
+    """SHA-256 over the reference job's input files and the code that loads them. Stored with
+    each reference materialization; `risicoradar run` skips the job while it is unchanged."""
+    import hashlib
+
+    from pipelines.settings import PROJECT_DIR
+
+    code = [PROJECT_DIR / f for f in ("assets/ingest/__init__.py", "assets/ingest/buurten.py", "assets/scoring/algoritmeregister.py",
+                                      "assets/scoring/config.py", "data_contracts/slachtoffers.py")]
+    digest = hashlib.sha256()
+    for path in [*reference_paths(settings), *code]:
+        digest.update(str(path.name).encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"<ontbreekt>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
 # --- Dagster: the tables this layer produces ---------------------------------------------
 import dagster as dg  # noqa: E402
 from dagster_duckdb import DuckDBResource  # noqa: E402
@@ -462,7 +493,8 @@ def cbs_buurten(context: dg.AssetExecutionContext, duckdb: DuckDBResource, inste
         con.execute("COMMIT")
         preview = con.execute("SELECT buurtcode, buurtnaam FROM staging.cbs_buurten ORDER BY 1 LIMIT 25").df()
     return dg.MaterializeResult(
-        metadata={"rijen": n, "bron": str(settings.buurten_path.name), "voorbeeld": dg.MetadataValue.md(preview.to_markdown(index=False))}
+        metadata={"rijen": n, "bron": str(settings.buurten_path.name), "voorbeeld": dg.MetadataValue.md(preview.to_markdown(index=False)),
+                  "vingerafdruk": reference_fingerprint(settings)}
     )
 
 
@@ -502,5 +534,6 @@ def slachtoffers(context: dg.AssetExecutionContext, duckdb: DuckDBResource, inst
             "rijen": len(result.frame),
             "bestanden": dg.MetadataValue.json([p.name for p in paths]),
             "totalen_per_jaar": dg.MetadataValue.md(totals.to_markdown(index=False)),
+            "vingerafdruk": reference_fingerprint(settings),
         }
     )

@@ -150,4 +150,7 @@ def algoritmebeschrijving(context: dg.AssetExecutionContext, instellingen: Inste
     doc = beschrijving(load(settings.indicatoren_path), settings.instellingen)
     md = write_private(settings.output / "algoritmeregister.md", as_markdown(doc))
     js = write_private(settings.output / "algoritmeregister.json", as_json(doc))
-    return dg.MaterializeResult(metadata={"markdown": str(md), "json": str(js), "indicatoren": len(doc["technische_werking"]["indicatoren"])})
+    from assets.ingest import reference_fingerprint
+
+    return dg.MaterializeResult(metadata={"markdown": str(md), "json": str(js), "indicatoren": len(doc["technische_werking"]["indicatoren"]),
+                                          "vingerafdruk": reference_fingerprint(settings)})
