@@ -81,7 +81,9 @@ SELECT
     k.verblijfsobject_id,
     k.buurtcode,
     coalesce(p.score, 0) AS score,
-    row_number() OVER (ORDER BY coalesce(p.score, 0) DESC, md5($maand || k.verblijfsobject_id))::INTEGER AS rang,
+    -- ties in a fixed pseudo-random order (the MD5 of month and id as a 128-bit number: sorting
+    -- a number is ~2x faster than its hex text, which counts for 10 M objects)
+    row_number() OVER (ORDER BY coalesce(p.score, 0) DESC, md5_number($maand || k.verblijfsobject_id))::INTEGER AS rang,
     p.punten_per_indicator,
     p.indicatoren,
     p.redenen
