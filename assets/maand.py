@@ -14,7 +14,7 @@ from dagster_duckdb import DuckDBResource
 from assets import evaluation, features, ingest, scoring, vacancy
 from assets.warehouse import connect, month_params, scalar
 from pipelines.partitions import maand_gemeente_partitions, maand_partitions
-from pipelines.resources import Instellingen
+from pipelines.resources import Instellingen, warehouse_resource
 
 SPECS = ingest.specs() + vacancy.specs() + features.specs() + scoring.specs() + evaluation.specs()
 CHECKS = ingest.check_specs() + vacancy.check_specs() + scoring.check_specs() + evaluation.check_specs()
@@ -188,5 +188,5 @@ def maandverwerking_per_gemeente(context: dg.AssetExecutionContext, instellingen
     keys = context.partition_key.keys_by_dimension
     settings = instellingen.settings().voor_gemeente(keys["gemeente"])
     settings.data.mkdir(parents=True, exist_ok=True)
-    resource = DuckDBResource(database=str(settings.warehouse))
+    resource = warehouse_resource(settings)
     yield from process_month(context, resource, settings, keys["maand"], prefix=PER_GEMEENTE, load_reference=True)

@@ -18,10 +18,18 @@ class Instellingen(dg.ConfigurableResource):
         return Settings(Path(self.data_dir).resolve())
 
 
+def warehouse_resource(settings: Settings) -> DuckDBResource:
+    """The DuckDB warehouse of a data folder. `warehouse: geheugenlimiet` in instellingen.yaml caps
+    DuckDB's memory (default: DuckDB's own, 80 % of RAM); it spills to disk beyond that."""
+    limit = (settings.instellingen.get("warehouse") or {}).get("geheugenlimiet")
+    config = {"memory_limit": str(limit)} if limit else {}
+    return DuckDBResource(database=str(settings.warehouse), connection_config=config)
+
+
 def build_resources(settings: Settings) -> dict:
     settings.data.mkdir(parents=True, exist_ok=True)
     settings.data.chmod(0o700)
     return {
-        "duckdb": DuckDBResource(database=str(settings.warehouse)),
+        "duckdb": warehouse_resource(settings),
         "instellingen": Instellingen(data_dir=str(settings.data)),
     }

@@ -111,3 +111,20 @@ def test_cli_backfill_range_and_month_checks(tmp_path, monkeypatch):
     assert future.exit_code != 0 and "nog niet afgesloten" in future.output
     not_a_month = runner.invoke(main, ["run", "--maand", "2025-13"])
     assert not_a_month.exit_code != 0 and "geen maand" in not_a_month.output
+
+
+def test_warehouse_memory_limit_comes_from_the_settings(tmp_path):
+    import duckdb
+
+    from pipelines.resources import warehouse_resource
+    from pipelines.settings import Settings
+
+    data = tmp_path / "data"
+    (data / "config").mkdir(parents=True)
+    with warehouse_resource(Settings(data)).get_connection() as con:
+        default = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    (data / "config" / "instellingen.yaml").write_text('warehouse:\n  geheugenlimiet: "1GiB"\n', encoding="utf-8")
+    with warehouse_resource(Settings(data)).get_connection() as con:
+        limited = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    expected = duckdb.connect(config={"memory_limit": "1GiB"}).execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limited == expected != default
