@@ -36,3 +36,15 @@ def replace_dir(src: Path, dst: Path, aside_prefix: str) -> None:
     os.rename(src, dst)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def write_sheet(writer, sheet: str, data) -> None:
+    """One table as an Excel sheet: header row frozen, columns as wide as their first 200 values."""
+    from openpyxl.utils import get_column_letter
+
+    data.to_excel(writer, sheet_name=sheet, index=False)
+    ws = writer.sheets[sheet]
+    ws.freeze_panes = "A2"
+    for i, column in enumerate(data.columns, start=1):
+        width = max([len(str(column))] + [len(str(v)) for v in data[column].head(200).tolist()])
+        ws.column_dimensions[get_column_letter(i)].width = min(60, width + 2)

@@ -39,7 +39,7 @@ from assets.exports.audit import code_version, ensure_audit, os_user
 from assets.exports.suppression import Rule, threshold_from
 from assets.exports.tables import TREND_DESCRIPTIONS, buurtcijfers, suppress_trends
 from assets.warehouse import month_params, query, scalar
-from assets.writing import replace_dir
+from assets.writing import replace_dir, write_sheet
 from data_contracts.reading import sha256_of as sha256
 
 FOLDER = "export_riec"
@@ -181,20 +181,11 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], toelichting: list[str], path: Path) -> None:
-    from openpyxl.utils import get_column_letter
-
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         pd.DataFrame({"toelichting": toelichting}).to_excel(writer, sheet_name="toelichting", index=False)
         writer.sheets["toelichting"].column_dimensions["A"].width = 120
         for name, frame in sheets.items():
-            data = _plain(frame)
-            sheet = name[:31]
-            data.to_excel(writer, sheet_name=sheet, index=False)
-            ws = writer.sheets[sheet]
-            ws.freeze_panes = "A2"
-            for i, column in enumerate(data.columns, start=1):
-                width = max([len(str(column))] + [len(str(v)) for v in data[column].head(200).tolist()])
-                ws.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
+            write_sheet(writer, name[:31], _plain(frame))
 
 
 

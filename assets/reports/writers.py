@@ -29,7 +29,7 @@ SHEETS = {
     "objecten_per_indicator_per_maand": "objecten_per_indicator",
     "controles_per_maand": "controles_per_maand",
 }
-from assets.writing import replace_dir  # noqa: E402
+from assets.writing import replace_dir, write_sheet  # noqa: E402
 
 TMP_PREFIX = ".rr-tmp-"
 
@@ -55,8 +55,6 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 def write_xlsx(tables: dict[str, pd.DataFrame], path: Path, maand: str) -> Path:
     """One workbook: a sheet per trend table plus a 'toelichting' sheet saying what each holds."""
-    from openpyxl.utils import get_column_letter
-
     toelichting = pd.DataFrame(
         [{"blad": SHEETS.get(name, name[:31]), "inhoud": TREND_TABLES.get(name, ""), "rijen": len(frame)}
          for name, frame in tables.items()]
@@ -68,14 +66,7 @@ def write_xlsx(tables: dict[str, pd.DataFrame], path: Path, maand: str) -> Path:
         kop.to_excel(writer, sheet_name="toelichting", index=False)
         toelichting.to_excel(writer, sheet_name="toelichting", index=False, startrow=5)
         for name, frame in tables.items():
-            data = _for_excel(frame)
-            sheet = SHEETS.get(name, name[:31])
-            data.to_excel(writer, sheet_name=sheet, index=False)
-            ws = writer.sheets[sheet]
-            ws.freeze_panes = "A2"
-            for i, column in enumerate(data.columns, start=1):
-                width = max([len(str(column))] + [len(str(v)) for v in data[column].head(200).tolist()])
-                ws.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
+            write_sheet(writer, SHEETS.get(name, name[:31]), _for_excel(frame))
         writer.sheets["toelichting"].column_dimensions["A"].width = 60
         writer.sheets["toelichting"].column_dimensions["B"].width = 90
     return path
