@@ -133,10 +133,12 @@ def kerncijfers(frame: pd.DataFrame, maand: str) -> list[dict]:
 def _tabel(frame: pd.DataFrame, kolommen: list[tuple], klasse: str = "") -> dict:
     """A table for the template: kolommen = [(column, header, formatter, align)], cells as text."""
     koppen = [{"tekst": kop, "rechts": align == "r"} for _, kop, _, align in kolommen]
-    rijen = []
-    for _, row in frame.iterrows():
-        rijen.append([{"tekst": fmt(row[col]) if fmt else ("–" if pd.isna(row[col]) else str(row[col])),
-                       "rechts": align == "r"} for col, _, fmt, align in kolommen])
+    # column by column (a national buurt table has ~14 thousand rows; iterrows built a Series per row)
+    kolomteksten = [
+        [{"tekst": fmt(v) if fmt else ("–" if pd.isna(v) else str(v)), "rechts": align == "r"} for v in frame[col].tolist()]
+        for col, _, fmt, align in kolommen
+    ]
+    rijen = [list(cellen) for cellen in zip(*kolomteksten)] if kolomteksten else []
     return {"koppen": koppen, "rijen": rijen, "klasse": klasse}
 
 
