@@ -65,11 +65,12 @@ def trendtabellen(context: dg.AssetExecutionContext, duckdb: DuckDBResource, ins
     settings = instellingen.settings()
     maand = context.partition_key
     with connect(duckdb) as con:
+        tables = trend_tables(con, maand)
         try:
-            paths = build_trend_files(con, settings, maand)
+            paths = build_trend_files(con, settings, maand, tables)
         except MaandNietVerwerkt as exc:
             raise dg.Failure(description=str(exc), metadata={"maand": maand}) from None
-        rijen = {name: len(frame) for name, frame in trend_tables(con, maand).items()}
+    rijen = {name: len(frame) for name, frame in tables.items()}
     context.log.info("Trendtabellen %s: %d bestanden in %s", maand, len(paths), settings.output_month(maand) / "trends")
     return dg.MaterializeResult(
         metadata={

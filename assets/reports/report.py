@@ -476,12 +476,14 @@ def build_report(con: duckdb.DuckDBPyConnection, settings, maand: str, *, png: b
                             png=png_paths, png_melding=melding, controlelijst=n_lijst)
 
 
-def build_trend_files(con: duckdb.DuckDBPyConnection, settings, maand: str) -> list[Path]:
-    """Write the trend tables as CSV and XLSX into `<output>/<maand>/trends/`, atomically."""
+def build_trend_files(con: duckdb.DuckDBPyConnection, settings, maand: str,
+                      tables: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+    """Write the trend tables (computed here unless given) as CSV and XLSX into
+    `<output>/<maand>/trends/`, atomically."""
     from assets.reports.writers import write_trend_files
 
     check_processed(con, maand)
-    tables = trend_tables(con, maand)
+    tables = trend_tables(con, maand) if tables is None else tables
     with Publication(settings.output_month(maand)) as pub:
         write_trend_files(tables, pub.tmp / "trends", maand)
         published = pub.publish(["trends"])
