@@ -13,8 +13,9 @@ Per scale:
    Wall time and peak RSS per repetition; the warehouse is put back between repetitions.
    Dagster's step timings of the last repetition show where the time goes.
 3. The scoring core — marts.vacancy, marts.vacancy_buurt, marts.address_features,
-   marts.address_scores and marts.control_list — on the same in-memory inputs, once with the
-   project's SQL in DuckDB and once with the idiomatic pandas version in
+   marts.address_scores and marts.control_list — on the same inputs (Parquet files exported once
+   from the warehouse, loaded into memory untimed), once with the project's SQL in DuckDB and once
+   with the idiomatic pandas version in
    tests/benchmarks/pandas_reference.py, each in its own process (own peak memory). Prints the
    median ratio and checks that both give the same control list.
 
@@ -150,16 +151,19 @@ def bench_month(schaal: str, data: Path, base: Path, maand: str, herhaal: int, c
 
 # --- scoring core: DuckDB SQL against pandas --------------------------------------------------
 
-def _fetch_inputs(warehouse: Path, params: dict):
-    """The core's inputs as pandas frames with Arrow-backed text, read from the processed
-    warehouse (untimed). Both engines start from these same frames."""
+def export_inputs(warehouse: Path, params: dict, folder: Path) -> None:
+    """The core's inputs (pandas_reference.INPUT_QUERIES) as Parquet files, read once from the
+    processed warehouse (untimed). Both engines start from these same files."""
     import duckdb
+    import pyarrow.parquet as pq
 
-    from tests.benchmarks.pandas_reference import fetch_inputs
+    from assets.warehouse import bind
+    from tests.benchmarks.pandas_reference import INPUT_QUERIES
 
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return fetch_inputs(con, params, pyarrow_strings=True)
+        for name, sql in INPUT_QUERIES.items():
+            pq.write_table(con.execute(sql, bind(sql, params)).to_arrow_table(), folder / f"{name}.parquet")
     finally:
         con.close()
 
@@ -174,30 +178,30 @@ def _settings():
     return indicatoren, lijst
 
 
-def kern_child(engine: str, warehouse: Path, maand: str, herhaal: int, out: Path) -> None:
-    """In a child process: load the inputs, run the core `herhaal` times, write times + list."""
+def _rss_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+
+def kern_child(engine: str, inputs: Path, maand: str, herhaal: int, out: Path) -> None:
+    """In a child process: load the Parquet inputs, run the core `herhaal` times, write times + list."""
     from assets.warehouse import month_params
+    from tests.benchmarks.pandas_reference import INPUT_TABLES
 
     params = month_params(maand)
     indicatoren, lijst = _settings()
     t0 = time.perf_counter()
-    frames = _fetch_inputs(warehouse, params)
-    laden = time.perf_counter() - t0
     times = []
     if engine == "duckdb":
         import duckdb
 
         from assets import features, scoring, vacancy
         from assets.warehouse import ensure_schema
-        from tests.benchmarks.pandas_reference import INPUT_TABLES
 
         con = duckdb.connect()
         ensure_schema(con)
-        for name, frame in frames.items():
-            con.register("_invoer", frame)
-            con.execute(f"INSERT INTO {INPUT_TABLES[name]} BY NAME SELECT * FROM _invoer")
-            con.unregister("_invoer")
-        del frames
+        for name, table in INPUT_TABLES.items():
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet('{inputs / (name + '.parquet')}')")
+        laden, rss_invoer = time.perf_counter() - t0, _rss_gib()
         for _ in range(herhaal):
             t = time.perf_counter()
             vacancy.build(con, params)
@@ -207,8 +211,12 @@ def kern_child(engine: str, warehouse: Path, maand: str, herhaal: int, out: Path
             times.append(time.perf_counter() - t)
         lijstframe = con.execute("SELECT * FROM marts.control_list WHERE maand = $maand ORDER BY rang", {"maand": maand}).df()
     else:
-        from tests.benchmarks.pandas_reference import run
+        import pandas as pd
 
+        from tests.benchmarks.pandas_reference import arrow_strings, run
+
+        frames = arrow_strings({name: pd.read_parquet(inputs / f"{name}.parquet") for name in INPUT_TABLES})
+        laden, rss_invoer = time.perf_counter() - t0, _rss_gib()
         for _ in range(herhaal):
             t = time.perf_counter()
             result = run(frames, params, indicatoren, lijst)
@@ -216,20 +224,21 @@ def kern_child(engine: str, warehouse: Path, maand: str, herhaal: int, out: Path
         lijstframe = result["control_list"].sort_values("rang")
     cols = ["verblijfsobject_id", "rang", "score", "aanleiding", "redenen"]
     lijstframe[cols].to_json(out.with_suffix(".lijst.json"), orient="records")
-    out.write_text(json.dumps({
-        "engine": engine, "laden": laden, "times": times,
-        "rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
-    }))
+    out.write_text(json.dumps({"engine": engine, "laden": laden, "times": times,
+                               "rss_invoer": rss_invoer, "rss_gib": _rss_gib()}))
 
 
 def bench_core(schaal: str, data: Path, maand: str, herhaal: int) -> dict:
     import pandas as pd
 
+    from assets.warehouse import month_params
+
     res = {}
     with tempfile.TemporaryDirectory() as tmp:
+        export_inputs(data / "warehouse.duckdb", month_params(maand), Path(tmp))
         for engine in ("duckdb", "pandas"):
             out = Path(tmp) / f"{engine}.json"
-            cmd = [sys.executable, __file__, "--kern", engine, str(data / "warehouse.duckdb"), maand, str(herhaal), str(out)]
+            cmd = [sys.executable, __file__, "--kern", engine, tmp, maand, str(herhaal), str(out)]
             proc = subprocess.run(cmd, cwd=PROJECT, env={**os.environ, "PYTHONPATH": str(PROJECT)})
             if proc.returncode != 0:
                 raise SystemExit(f"kern {engine} mislukt ({proc.returncode})")
@@ -237,7 +246,8 @@ def bench_core(schaal: str, data: Path, maand: str, herhaal: int) -> dict:
             res[engine]["lijst"] = pd.read_json(out.with_suffix(".lijst.json"), orient="records", dtype=False)
             t = res[engine]["times"]
             print(f"  kern {engine}: mediaan {statistics.median(t):.2f} s ({', '.join(f'{x:.2f}' for x in t)}), "
-                  f"piek {res[engine]['rss_gib']:.2f} GiB (invoer laden {res[engine]['laden']:.1f} s)", flush=True)
+                  f"piek {res[engine]['rss_gib']:.2f} GiB, waarvan invoer {res[engine]['rss_invoer']:.2f} GiB "
+                  f"(invoer laden {res[engine]['laden']:.1f} s)", flush=True)
     a, b = res["duckdb"]["lijst"], res["pandas"]["lijst"]
     a = a.astype(str).reset_index(drop=True)
     b = b.astype(str).reset_index(drop=True)
@@ -277,7 +287,7 @@ def _doel(waarde: float, grens: float | None, eenheid: str) -> str:
 
 def print_table(rows: list[dict]) -> None:
     print("\nschaal     objecten    maandrun (mediaan)  piek RSS   doel tijd / geheugen")
-    for r in rows:
+    for r in (r for r in rows if "wall" in r):
         tijd_grens, mem_grens = DOELEN.get(r["schaal"], (None, None))
         print(f"{r['schaal']:<10} {r['objecten']:>10,}  {r['wall']:>8.1f} s         {r['rss_gib']:>5.2f} GiB  "
               f"{_doel(r['wall'], tijd_grens, 's')} / {_doel(r['rss_gib'], mem_grens, 'GiB')}")
@@ -292,14 +302,13 @@ def print_table(rows: list[dict]) -> None:
             print(f"{r['schaal']:<10} {k['duckdb']:>9.2f} s  {k['pandas']:>9.2f} s  {ratio:>8.2f}x  "
                   f"{k['duckdb_rss']:>6.2f} / {k['pandas_rss']:.2f} GiB     "
                   f"{'ja' if k['lijst_gelijk'] else 'NEE'} ({k['lijst_rijen']} adressen)     {doel}")
-        print("* piek van het hele kindproces, inclusief het ophalen van de invoer uit het warehouse "
-              "(dat overheerst): geen maat voor de kern zelf")
+        print("* piek van het kindproces: de invoer (uit dezelfde Parquet-bestanden) plus het rekenwerk")
 
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--kern":
-        engine, warehouse, maand, herhaal, out = sys.argv[2:7]
-        kern_child(engine, Path(warehouse), maand, int(herhaal), Path(out))
+        engine, inputs, maand, herhaal, out = sys.argv[2:7]
+        kern_child(engine, Path(inputs), maand, int(herhaal), Path(out))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schaal", nargs="+", choices=SCHALEN, default=list(SCHALEN))
@@ -307,6 +316,7 @@ def main() -> int:
     parser.add_argument("--herhaal", type=int, default=None, help="herhalingen van de maandrun (standaard 3, nationaal 1)")
     parser.add_argument("--kern-herhaal", type=int, default=3)
     parser.add_argument("--geen-pandas", action="store_true", help="sla de vergelijking met pandas over")
+    parser.add_argument("--alleen-kern", action="store_true", help="alleen DuckDB tegen pandas, op het warehouse zoals het is")
     args = parser.parse_args()
     sys.path.insert(0, str(PROJECT))
 
@@ -315,6 +325,10 @@ def main() -> int:
         print(f"\n== {schaal}", flush=True)
         data = ensure_demo(schaal, args.cache)
         first, maand = _inbox_months(data)[-2:]
+        if args.alleen_kern:
+            row = {"schaal": schaal, "kern": bench_core(schaal, data, maand, args.kern_herhaal)}
+            rows.append(row)
+            continue
         base = ensure_base(schaal, data, args.cache, first)
         herhaal = args.herhaal or (1 if schaal == "nationaal" else 3)
         row = {"schaal": schaal, **bench_month(schaal, data, base, maand, herhaal, args.cache)}

@@ -106,13 +106,16 @@ def fetch_inputs(con, params: dict, pyarrow_strings: bool = False) -> dict[str, 
     from assets.warehouse import bind
 
     frames = {name: con.execute(sql, bind(sql, params)).df() for name, sql in INPUT_QUERIES.items()}
-    if pyarrow_strings:
-        text = pd.StringDtype("pyarrow", na_value=np.nan)
-        frames = {
-            name: frame.astype({c: text for c in frame.columns if pd.api.types.infer_dtype(frame[c]) == "string"})
-            for name, frame in frames.items()
-        }
-    return frames
+    return arrow_strings(frames) if pyarrow_strings else frames
+
+
+def arrow_strings(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Text columns as pandas 3's default `str` dtype (Arrow-backed) instead of Python objects."""
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    return {
+        name: frame.astype({c: text for c in frame.columns if pd.api.types.infer_dtype(frame[c]) == "string"})
+        for name, frame in frames.items()
+    }
 
 
 def run(inputs: dict[str, pd.DataFrame], params: dict, indicatoren, lijst: dict) -> dict[str, pd.DataFrame]:
