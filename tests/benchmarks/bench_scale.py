@@ -114,20 +114,19 @@ def restore(base: Path, data: Path, maand: str) -> None:
     shutil.rmtree(data / "output" / maand, ignore_errors=True)
 
 
-def step_times(data: Path) -> dict[str, float]:
-    """Durations of the steps of the newest runs (reference data and month) from Dagster's log."""
+def step_times(data: Path, since: float) -> dict[str, float]:
+    """Durations of the steps of the runs that started after `since` (epoch seconds), from Dagster's log."""
     os.environ["DAGSTER_HOME"] = str(data / "dagster_home")
     from dagster import DagsterInstance, RunsFilter
 
     with DagsterInstance.get() as instance:
         out: dict[str, float] = {}
-        for job in ("referentiegegevens", "maandelijkse_verversing"):
-            runs = instance.get_runs(filters=RunsFilter(job_name=job), limit=1)
-            if not runs:
+        for record in instance.get_run_records(filters=RunsFilter(), limit=5):
+            if (record.start_time or 0) < since:
                 continue
-            for s in instance.get_run_step_stats(runs[0].run_id):
+            for s in instance.get_run_step_stats(record.dagster_run.run_id):
                 if s.start_time and s.end_time:
-                    out[s.step_key] = s.end_time - s.start_time
+                    out.setdefault(s.step_key, s.end_time - s.start_time)  # newest run first
         return out
 
 
@@ -135,10 +134,11 @@ def bench_month(schaal: str, data: Path, base: Path, maand: str, herhaal: int, c
     runs = []
     for i in range(herhaal):
         restore(base, data, maand)
+        started = time.time()
         r = _time_v([str(BIN / "risicoradar"), "run", "--maand", maand], _env(data), cache / f"{schaal}-maand-{i}.log")
         runs.append(r)
         print(f"  {maand} run {i + 1}: {r['wall']:.1f} s, piek {r['rss_gib']:.2f} GiB", flush=True)
-    stappen = step_times(data)
+    stappen = step_times(data, started)
     big = sorted(stappen.items(), key=lambda kv: -kv[1])[:6]
     print("  Dagster-stappen (laatste run): " + ", ".join(f"{k} {v:.1f} s" for k, v in big), flush=True)
     return {
@@ -163,7 +163,7 @@ def export_inputs(warehouse: Path, params: dict, folder: Path) -> None:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         for name, sql in INPUT_QUERIES.items():
-            pq.write_table(con.execute(sql, bind(sql, params)).to_arrow_table(), folder / f"{name}.parquet")
+            pq.write_table(con.sql(sql, params=bind(sql, params)).to_arrow_table(), folder / f"{name}.parquet")
     finally:
         con.close()
 
