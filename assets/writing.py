@@ -38,6 +38,11 @@ def replace_dir(src: Path, dst: Path, aside_prefix: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+# Excel's limit is 1,048,576 rows including the header. The buurt trend table grows by one row per
+# buurt per month: nationally (13.8 thousand buurten) it passes this after about six years.
+EXCEL_MAX_RIJEN = 1_048_575
+
+
 def write_sheet(writer, sheet: str, data) -> None:
     """One table as an Excel sheet: header row frozen, columns as wide as their first 200 values."""
     from openpyxl.utils import get_column_letter

@@ -524,3 +524,18 @@ def test_demo_export_and_cleanup(demo_copy):
     assert result["geverifieerd"] and result["verwijderde_rijen"]
     assert not list(settings.output.glob("*/export_riec/adressen_*"))
     assert not list(settings.output.glob("*/maandrapportage.html"))
+
+
+def test_a_sheet_too_big_for_excel_is_left_to_its_csv_and_the_workbook_says_so(tmp_path, monkeypatch):
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from assets.exports import riec
+
+    monkeypatch.setattr(riec, "EXCEL_MAX_RIJEN", 3)
+    riec.write_xlsx({"klein": pd.DataFrame({"a": [1, 2]}), "groot": pd.DataFrame({"a": range(5)})},
+                    ["Exportpakket voor het RIEC."], tmp_path / "pakket.xlsx")
+    book = load_workbook(tmp_path / "pakket.xlsx", read_only=True)
+    assert book.sheetnames == ["toelichting", "klein"]
+    regels = [r[0] for r in book["toelichting"].iter_rows(values_only=True)]
+    assert "Blad groot ontbreekt: 5 rijen is te groot voor Excel; zie het CSV-bestand." in regels

@@ -121,6 +121,21 @@ def test_xlsx_has_a_sheet_per_table(own_data, con):
     assert ("SHOP", "Hollands Midden", 2021, 0, 2, 6, 2, 0, 10) in rows
 
 
+def test_a_table_too_big_for_excel_stays_in_its_csv_and_the_workbook_says_so(own_data, con, monkeypatch):
+    from openpyxl import load_workbook
+
+    from assets.reports import writers
+
+    monkeypatch.setattr(writers, "EXCEL_MAX_RIJEN", 30)  # the buurt table has more rows than this
+    build_trend_files(con, own_data, MAAND)
+    folder = own_data.output_month(MAAND) / "trends"
+    book = load_workbook(folder / f"trends_{MAAND}.xlsx", read_only=True)
+    assert "leegstand_per_buurt" not in book.sheetnames and "slachtoffers" in book.sheetnames
+    toelichting = [r for r in book["toelichting"].iter_rows(values_only=True) if r and r[0] == "leegstand_per_buurt"]
+    assert "Te groot voor Excel: staat alleen in leegstand_per_buurt_per_maand.csv." in toelichting[0][1]
+    assert len((folder / "leegstand_per_buurt_per_maand.csv").read_text(encoding="utf-8-sig").splitlines()) > 31
+
+
 # --- the report ---------------------------------------------------------------------------
 
 def test_report_shows_control_list_as_proposal_in_neutral_order(report_html, con):

@@ -39,7 +39,7 @@ from assets.exports.audit import code_version, ensure_audit, os_user
 from assets.exports.suppression import Rule, threshold_from
 from assets.exports.tables import TREND_DESCRIPTIONS, buurtcijfers, suppress_trends
 from assets.warehouse import month_params, query, scalar
-from assets.writing import replace_dir, write_sheet
+from assets.writing import EXCEL_MAX_RIJEN, replace_dir, write_sheet
 from data_contracts.reading import sha256_of as sha256
 
 FOLDER = "export_riec"
@@ -181,11 +181,15 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], toelichting: list[str], path: Path) -> None:
+    te_groot = {name for name, frame in sheets.items() if len(frame) > EXCEL_MAX_RIJEN}
+    toelichting = toelichting + [f"Blad {name} ontbreekt: {len(sheets[name])} rijen is te groot voor Excel; zie het CSV-bestand."
+                                 for name in sorted(te_groot)]
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         pd.DataFrame({"toelichting": toelichting}).to_excel(writer, sheet_name="toelichting", index=False)
         writer.sheets["toelichting"].column_dimensions["A"].width = 120
         for name, frame in sheets.items():
-            write_sheet(writer, name[:31], _plain(frame))
+            if name not in te_groot:
+                write_sheet(writer, name[:31], _plain(frame))
 
 
 

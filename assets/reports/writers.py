@@ -29,7 +29,7 @@ SHEETS = {
     "objecten_per_indicator_per_maand": "objecten_per_indicator",
     "controles_per_maand": "controles_per_maand",
 }
-from assets.writing import replace_dir, write_sheet  # noqa: E402
+from assets.writing import EXCEL_MAX_RIJEN, replace_dir, write_sheet  # noqa: E402
 
 TMP_PREFIX = ".rr-tmp-"
 
@@ -55,8 +55,11 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 def write_xlsx(tables: dict[str, pd.DataFrame], path: Path, maand: str) -> Path:
     """One workbook: a sheet per trend table plus a 'toelichting' sheet saying what each holds."""
+    te_groot = {name for name, frame in tables.items() if len(frame) > EXCEL_MAX_RIJEN}
     toelichting = pd.DataFrame(
-        [{"blad": SHEETS.get(name, name[:31]), "inhoud": TREND_TABLES.get(name, ""), "rijen": len(frame)}
+        [{"blad": SHEETS.get(name, name[:31]),
+          "inhoud": TREND_TABLES.get(name, "") + (f" Te groot voor Excel: staat alleen in {name}.csv." if name in te_groot else ""),
+          "rijen": len(frame)}
          for name, frame in tables.items()]
     )
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
@@ -66,7 +69,8 @@ def write_xlsx(tables: dict[str, pd.DataFrame], path: Path, maand: str) -> Path:
         kop.to_excel(writer, sheet_name="toelichting", index=False)
         toelichting.to_excel(writer, sheet_name="toelichting", index=False, startrow=5)
         for name, frame in tables.items():
-            write_sheet(writer, SHEETS.get(name, name[:31]), _for_excel(frame))
+            if name not in te_groot:
+                write_sheet(writer, SHEETS.get(name, name[:31]), _for_excel(frame))
         writer.sheets["toelichting"].column_dimensions["A"].width = 60
         writer.sheets["toelichting"].column_dimensions["B"].width = 90
     return path
