@@ -43,10 +43,17 @@ def replace_dir(src: Path, dst: Path, aside_prefix: str) -> None:
 EXCEL_MAX_RIJEN = 1_048_575
 
 
+def past_in_excel(frame) -> bool:
+    return len(frame) <= EXCEL_MAX_RIJEN
+
+
 def write_sheet(writer, sheet: str, data) -> None:
-    """One table as an Excel sheet: header row frozen, columns as wide as their first 200 values."""
+    """One table as an Excel sheet: header row frozen, columns as wide as their first 200 values.
+    Callers leave a table that does not fit (past_in_excel) to its CSV and say so."""
     from openpyxl.utils import get_column_letter
 
+    if not past_in_excel(data):
+        raise ValueError(f"blad {sheet}: {len(data)} rijen past niet in Excel (hoogstens {EXCEL_MAX_RIJEN})")
     data.to_excel(writer, sheet_name=sheet, index=False)
     ws = writer.sheets[sheet]
     ws.freeze_panes = "A2"

@@ -134,7 +134,7 @@ def _identify(path: Path, source: str | None) -> tuple[str, str | None]:
     match = MONTH_IN_NAME.search(path.stem)
     if match is None:
         raise ContractError(
-            f"de bestandsnaam noemt geen maand",
+            "de bestandsnaam noemt geen maand",
             f"Noem het bestand {source}_JJJJ-MM{path.suffix or '.csv'}, bijvoorbeeld {source}_2026-10{path.suffix or '.csv'}.",
         )
     return source, f"{match.group(1)}-{match.group(2)}"

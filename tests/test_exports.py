@@ -530,9 +530,10 @@ def test_a_sheet_too_big_for_excel_is_left_to_its_csv_and_the_workbook_says_so(t
     import pandas as pd
     from openpyxl import load_workbook
 
+    from assets import writing
     from assets.exports import riec
 
-    monkeypatch.setattr(riec, "EXCEL_MAX_RIJEN", 3)
+    monkeypatch.setattr(writing, "EXCEL_MAX_RIJEN", 3)
     riec.write_xlsx({"klein": pd.DataFrame({"a": [1, 2]}), "groot": pd.DataFrame({"a": range(5)})},
                     ["Exportpakket voor het RIEC."], tmp_path / "pakket.xlsx")
     book = load_workbook(tmp_path / "pakket.xlsx", read_only=True)

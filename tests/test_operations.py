@@ -51,7 +51,6 @@ def test_many_gemeenten_run_as_month_x_gemeente_partitions_on_the_multiprocess_e
 
 
 def test_schedule_requests_the_previous_month_on_day_two_at_six_amsterdam():
-    from pipelines.definitions import defs
     from pipelines.schedules import maandelijks_schema
 
     assert maandelijks_schema.cron_schedule == "0 6 2 * *"

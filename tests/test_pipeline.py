@@ -1,5 +1,4 @@
 """End to end on the demo: what a municipal analyst would notice after `risicoradar demo`."""
-import csv
 import shutil
 from pathlib import Path
 
@@ -102,7 +101,6 @@ def test_control_list_has_capacity_plus_sample_outside_the_top(demo_data, truth)
         sample = lijst[lijst.aanleiding == "steekproef"]
         assert len(top) == 25 and len(sample) == 5
         assert top.redenen.notna().all() and (top.redenen.str.split("; ").str.len() <= 4).all()
-        ranks = con.execute("SELECT verblijfsobject_id, rang FROM marts.address_scores WHERE maand = $m", {"m": maand}).df()
         assert set(sample.verblijfsobject_id).isdisjoint(set(top.verblijfsobject_id))
 
 

@@ -124,9 +124,9 @@ def test_xlsx_has_a_sheet_per_table(own_data, con):
 def test_a_table_too_big_for_excel_stays_in_its_csv_and_the_workbook_says_so(own_data, con, monkeypatch):
     from openpyxl import load_workbook
 
-    from assets.reports import writers
+    from assets import writing
 
-    monkeypatch.setattr(writers, "EXCEL_MAX_RIJEN", 30)  # the buurt table has more rows than this
+    monkeypatch.setattr(writing, "EXCEL_MAX_RIJEN", 30)  # the buurt table has more rows than this
     build_trend_files(con, own_data, MAAND)
     folder = own_data.output_month(MAAND) / "trends"
     book = load_workbook(folder / f"trends_{MAAND}.xlsx", read_only=True)

@@ -39,7 +39,7 @@ from assets.exports.audit import code_version, ensure_audit, os_user
 from assets.exports.suppression import Rule, threshold_from
 from assets.exports.tables import TREND_DESCRIPTIONS, buurtcijfers, suppress_trends
 from assets.warehouse import month_params, query, scalar
-from assets.writing import EXCEL_MAX_RIJEN, replace_dir, write_sheet
+from assets.writing import past_in_excel, replace_dir, write_sheet
 from data_contracts.reading import sha256_of as sha256
 
 FOLDER = "export_riec"
@@ -181,7 +181,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def write_xlsx(sheets: dict[str, pd.DataFrame], toelichting: list[str], path: Path) -> None:
-    te_groot = {name for name, frame in sheets.items() if len(frame) > EXCEL_MAX_RIJEN}
+    te_groot = {name for name, frame in sheets.items() if not past_in_excel(frame)}
     toelichting = toelichting + [f"Blad {name} ontbreekt: {len(sheets[name])} rijen is te groot voor Excel; zie het CSV-bestand."
                                  for name in sorted(te_groot)]
     with pd.ExcelWriter(path, engine="openpyxl") as writer:

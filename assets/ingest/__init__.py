@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from assets.ingest.buurten import buurten_table, join_buurten, read_buurten  # noqa: F401 (join_buurten: public)
-from assets.warehouse import replace_month, scalar
+from assets.warehouse import replace_month
 from data_contracts.contract import SOURCES as CONTRACT_SOURCES
 from pipelines.settings import Settings
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from assets.reports.trends import TREND_TABLES
+from assets.writing import past_in_excel, replace_dir, write_sheet
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,6 @@ SHEETS = {
     "objecten_per_indicator_per_maand": "objecten_per_indicator",
     "controles_per_maand": "controles_per_maand",
 }
-from assets.writing import EXCEL_MAX_RIJEN, replace_dir, write_sheet  # noqa: E402
 
 TMP_PREFIX = ".rr-tmp-"
 
@@ -55,7 +55,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 def write_xlsx(tables: dict[str, pd.DataFrame], path: Path, maand: str) -> Path:
     """One workbook: a sheet per trend table plus a 'toelichting' sheet saying what each holds."""
-    te_groot = {name for name, frame in tables.items() if len(frame) > EXCEL_MAX_RIJEN}
+    te_groot = {name for name, frame in tables.items() if not past_in_excel(frame)}
     toelichting = pd.DataFrame(
         [{"blad": SHEETS.get(name, name[:31]),
           "inhoud": TREND_TABLES.get(name, "") + (f" Te groot voor Excel: staat alleen in {name}.csv." if name in te_groot else ""),
