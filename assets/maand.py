@@ -13,8 +13,8 @@ from dagster_duckdb import DuckDBResource
 
 from assets import evaluation, features, ingest, scoring, vacancy
 from assets.warehouse import connect, month_params, scalar
-from pipelines.partitions import maand_gemeente_partitions, maand_partitions
-from pipelines.resources import Instellingen, warehouse_resource
+from assets.partitions import maand_gemeente_partitions, maand_partitions
+from assets.resources import DataFolder, warehouse_resource
 
 SPECS = ingest.specs() + vacancy.specs() + features.specs() + scoring.specs() + evaluation.specs()
 CHECKS = ingest.check_specs() + vacancy.check_specs() + scoring.check_specs() + evaluation.check_specs()
@@ -65,8 +65,8 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
             counts = {f"staging.{b}": v.geaccepteerd for b, v in verslag.items()}
             counts.update(vacancy.build(con, params))
             counts.update(features.build(con, params))
-            counts["marts.address_scores"] = scoring.build_scores(con, params, indicatoren)
-            counts["marts.control_list"] = scoring.build_control_list(con, params, cfg.get("controlelijst", {}))
+            counts["marts.adresscores"] = scoring.build_scores(con, params, indicatoren)
+            counts["marts.controlelijst"] = scoring.build_control_list(con, params, cfg.get("controlelijst", {}))
             counts.update(evaluation.build(con, params, cfg.get("evaluatie", {})))
             counts["staging.quarantaine"] = scalar(
                 con, "SELECT count(*) FROM staging.quarantaine WHERE maand = $maand", {"maand": maand}
@@ -107,7 +107,7 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
                     metadata["adresmatch_zonder_bag_id_pct"] = v.matchpercentage
             elif spec.key.path[0] == "staging" and source in ingest.MONTHLY_SOURCES:
                 metadata["bestand"] = "geen bestand voor deze maand"
-            if table == "marts.control_list":
+            if table == "marts.controlelijst":
                 metadata["voorbeeld"] = _preview(con, table, maand, "rang")
                 metadata["steekproef_seed"] = int(cfg.get("controlelijst", {}).get("steekproef_seed", 638))
             elif table != "staging.quarantaine":
@@ -140,9 +140,9 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
     pool="duckdb_writer",
     can_subset=False,
 )
-def maandverwerking(context: dg.AssetExecutionContext, duckdb: DuckDBResource, instellingen: Instellingen):
+def maandverwerking(context: dg.AssetExecutionContext, duckdb: DuckDBResource, data_folder: DataFolder):
     """Check and load the month's inbox files, then rebuild every mart of the month, atomically."""
-    yield from process_month(context, duckdb, instellingen.settings(), context.partition_key)
+    yield from process_month(context, duckdb, data_folder.settings(), context.partition_key)
 
 
 # --- Many gemeenten at once: month x gemeente partitions ---------------------------------------
@@ -183,10 +183,10 @@ def _per_gemeente_spec(spec: dg.AssetSpec) -> dg.AssetSpec:
     partitions_def=maand_gemeente_partitions,
     can_subset=False,
 )
-def maandverwerking_per_gemeente(context: dg.AssetExecutionContext, instellingen: Instellingen):
+def maandverwerking_per_gemeente(context: dg.AssetExecutionContext, data_folder: DataFolder):
     """The same monthly step for one gemeente of many, in that gemeente's own data folder."""
     keys = context.partition_key.keys_by_dimension
-    settings = instellingen.settings().voor_gemeente(keys["gemeente"])
+    settings = data_folder.settings().voor_gemeente(keys["gemeente"])
     settings.data.mkdir(parents=True, exist_ok=True)
     resource = warehouse_resource(settings)
     yield from process_month(context, resource, settings, keys["maand"], prefix=PER_GEMEENTE, load_reference=True)

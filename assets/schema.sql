@@ -172,7 +172,7 @@ CREATE TABLE IF NOT EXISTS audit.bronnen_maand (
     PRIMARY KEY (maand, bron)
 );
 
-CREATE TABLE IF NOT EXISTS marts.vacancy (
+CREATE TABLE IF NOT EXISTS marts.leegstand (
     maand VARCHAR NOT NULL,
     verblijfsobject_id VARCHAR NOT NULL,
     buurtcode VARCHAR,
@@ -186,7 +186,7 @@ CREATE TABLE IF NOT EXISTS marts.vacancy (
     -- one row per (maand, verblijfsobject_id); see the note at the top
 );
 
-CREATE TABLE IF NOT EXISTS marts.vacancy_buurt (
+CREATE TABLE IF NOT EXISTS marts.leegstand_buurt (
     maand VARCHAR NOT NULL,
     buurtcode VARCHAR NOT NULL,
     buurtnaam VARCHAR,
@@ -198,7 +198,7 @@ CREATE TABLE IF NOT EXISTS marts.vacancy_buurt (
     PRIMARY KEY (maand, buurtcode)
 );
 
-CREATE TABLE IF NOT EXISTS marts.address_features (
+CREATE TABLE IF NOT EXISTS marts.adreskenmerken (
     maand VARCHAR NOT NULL,
     verblijfsobject_id VARCHAR NOT NULL,
     nummeraanduiding_id VARCHAR,
@@ -232,7 +232,7 @@ CREATE TABLE IF NOT EXISTS marts.address_features (
     -- one row per (maand, verblijfsobject_id); see the note at the top
 );
 
-CREATE TABLE IF NOT EXISTS marts.address_scores (
+CREATE TABLE IF NOT EXISTS marts.adresscores (
     maand VARCHAR NOT NULL,
     verblijfsobject_id VARCHAR NOT NULL,
     buurtcode VARCHAR,
@@ -244,7 +244,7 @@ CREATE TABLE IF NOT EXISTS marts.address_scores (
     -- one row per (maand, verblijfsobject_id); see the note at the top
 );
 
-CREATE TABLE IF NOT EXISTS marts.control_list (
+CREATE TABLE IF NOT EXISTS marts.controlelijst (
     maand VARCHAR NOT NULL,
     verblijfsobject_id VARCHAR NOT NULL,
     rang INTEGER NOT NULL,

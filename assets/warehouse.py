@@ -1,6 +1,6 @@
 """Small helpers over DuckDB that every layer uses: schema, SQL files, month replacement.
 
-A transform lives in a `.sql` file named after the table it produces (`marts.vacancy.sql`
+A transform lives in a `.sql` file named after the table it produces (`marts.leegstand.sql`
 beside the module that runs it). The file holds one SELECT; `replace_month` deletes the
 month's rows and inserts the SELECT's rows by column name. Parameters (`$maand`, …) are
 bound, never formatted into the SQL.
@@ -17,12 +17,32 @@ SCHEMA_SQL = ASSETS_DIR / "schema.sql"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
+# Tables renamed when table names became Dutch domain terms: a warehouse made before keeps its
+# history under the new name.
+RENAMED = {
+    "marts.vacancy": "leegstand",
+    "marts.vacancy_buurt": "leegstand_buurt",
+    "marts.address_features": "adreskenmerken",
+    "marts.address_scores": "adresscores",
+    "marts.control_list": "controlelijst",
+}
+
+
+def _rename_old_tables(con: duckdb.DuckDBPyConnection) -> None:
+    present = {f"{s}.{t}" for s, t in con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
+    for old, new in RENAMED.items():
+        if old in present and f"{old.split('.')[0]}.{new}" not in present:
+            con.execute(f"ALTER TABLE {old} RENAME TO {new}")
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    _rename_old_tables(con)
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
 
 
 def sql_file(table: str) -> Path:
-    """The `.sql` file that produces `table` (e.g. 'marts.vacancy')."""
+    """The `.sql` file that produces `table` (e.g. 'marts.leegstand')."""
     matches = list(ASSETS_DIR.glob(f"*/{table}.sql"))
     if len(matches) != 1:
         raise FileNotFoundError(f"expected one SQL file for {table}, found {matches}")
@@ -65,23 +85,14 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None)
 def month_params(maand: str, **extra) -> dict:
     """Standard parameters of a month: maand, peildatum (last day), vorige_maand, and the first
     months of the 12- and 24-month windows that end with it."""
-    import datetime as dt
-
-    year, month = int(maand[:4]), int(maand[5:7])
-    first = dt.date(year, month, 1)
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    prev = dt.date(year - (month == 1), (month - 2) % 12 + 1, 1)
-
-    def months_back(n: int) -> str:
-        index = year * 12 + month - 1 - n
-        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    from data_contracts.months import add_months, last_day
 
     return {
         "maand": maand,
-        "peildatum": nxt - dt.timedelta(days=1),
-        "vorige_maand": prev.strftime("%Y-%m"),
-        "begin_12m": months_back(11),
-        "begin_24m": months_back(23),
+        "peildatum": last_day(maand),
+        "vorige_maand": add_months(maand, -1),
+        "begin_12m": add_months(maand, -11),
+        "begin_24m": add_months(maand, -23),
         **extra,
     }
 

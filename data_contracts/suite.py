@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 from data_contracts.columns import INTEGER_TEXT, ISO_DATE, NUMBER_TEXT, text_column_name
+from data_contracts.months import MONTH_TEXT
 from data_contracts.contract import Contract
 
 REQUIRED = "verplicht (niet leeg)"
-MONTH_TEXT = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
 
 
 @dataclass(frozen=True)

@@ -185,7 +185,7 @@ kwaliteit = con.execute(
     ),
     bewoond AS (
         SELECT maand, count(*) FILTER (WHERE is_woning AND ingeschrevenen > 0)::INTEGER AS woningen_bewoond
-        FROM marts.address_features
+        FROM marts.adreskenmerken
         GROUP BY maand
     ),
     brp AS (

@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Gevoeligheid van de risicoscore voor de gewichten
 #
-# De punten per indicator (`pipelines/config/indicatoren.yaml`) zijn een keuze, geen
+# De punten per indicator (`assets/config/indicatoren.yaml`) zijn een keuze, geen
 # natuurwet. Dit notebook laat zien hoeveel die keuze uitmaakt voor de **risicolijst**: de top-k
 # adressen van de controlelijst (k = de capaciteit uit `instellingen.yaml`).
 #
@@ -58,7 +58,7 @@ heading(
 # ## Een rekenkopie in het geheugen
 #
 # Een lege database in het geheugen krijgt het schema van het warehouse. Daarin komen de
-# kenmerken van deze maand (`marts.address_features`) en de BAG-objecten (voor het adres op de
+# kenmerken van deze maand (`marts.adreskenmerken`) en de BAG-objecten (voor het adres op de
 # controlelijst), gekopieerd uit het warehouse dat alleen-lezen gekoppeld is. Daarna wordt het
 # warehouse losgekoppeld: alle berekeningen hieronder raken alleen de kopie.
 
@@ -66,16 +66,16 @@ heading(
 mem = duckdb.connect(":memory:")
 ensure_schema(mem)
 mem.execute("ATTACH $path AS warehouse (READ_ONLY)", {"path": str(instellingen.warehouse)})
-for tabel in ("marts.address_features", "staging.bag_verblijfsobject"):
+for tabel in ("marts.adreskenmerken", "staging.bag_verblijfsobject"):
     mem.execute(f"INSERT INTO {tabel} SELECT * FROM warehouse.{tabel} WHERE maand = $maand", {"maand": maand})
 warehouse_lijst = {
     vbo for (vbo,) in mem.execute(
-        "SELECT verblijfsobject_id FROM warehouse.marts.control_list WHERE maand = $maand AND aanleiding = 'risicolijst'",
+        "SELECT verblijfsobject_id FROM warehouse.marts.controlelijst WHERE maand = $maand AND aanleiding = 'risicolijst'",
         {"maand": maand},
     ).fetchall()
 }
 mem.execute("DETACH warehouse")
-objecten = mem.execute("SELECT count(*) FROM marts.address_features").fetchall()[0][0]
+objecten = mem.execute("SELECT count(*) FROM marts.adreskenmerken").fetchall()[0][0]
 heading(f"{objecten} verblijfsobjecten gekopieerd naar de rekenkopie.")
 
 # %% [markdown]
@@ -108,7 +108,7 @@ def risk_list(multipliers: dict[str, int]) -> pd.DataFrame:
     return mem.execute(
         """
         SELECT verblijfsobject_id, rang, score / $scale AS score
-        FROM marts.control_list
+        FROM marts.controlelijst
         WHERE maand = $maand AND aanleiding = 'risicolijst'
         ORDER BY rang
         """,
@@ -118,7 +118,7 @@ def risk_list(multipliers: dict[str, int]) -> pd.DataFrame:
 
 basis = risk_list({})
 basis_scores = mem.execute(
-    "SELECT verblijfsobject_id, score, indicatoren FROM marts.address_scores WHERE maand = $maand",
+    "SELECT verblijfsobject_id, score, indicatoren FROM marts.adresscores WHERE maand = $maand",
     {"maand": maand},
 ).df()
 basis_scores["score"] = basis_scores["score"] / SCALE

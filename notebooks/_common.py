@@ -11,7 +11,6 @@ tables are printed as text and figures are built but not shown.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -23,10 +22,10 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
-from pipelines.settings import Settings  # noqa: E402
+from assets.settings import Settings  # noqa: E402
+from data_contracts.months import is_month  # noqa: E402
 
 MAAND_ENV = "RISICORADAR_MAAND"
-_MAAND = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class NotebookFout(RuntimeError):
@@ -65,18 +64,18 @@ def connect_readonly(instellingen: Settings | None = None) -> duckdb.DuckDBPyCon
 
 def months(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Months with scores in the warehouse, oldest first."""
-    return [m for (m,) in con.execute("SELECT DISTINCT maand FROM marts.address_scores ORDER BY maand").fetchall()]
+    return [m for (m,) in con.execute("SELECT DISTINCT maand FROM marts.adresscores ORDER BY maand").fetchall()]
 
 
 def choose_month(con: duckdb.DuckDBPyConnection) -> str:
     """`RISICORADAR_MAAND` when set, else the latest month in the warehouse."""
     available = months(con)
     if not available:
-        raise NotebookFout("Het warehouse bevat nog geen verwerkte maand (marts.address_scores is leeg).")
+        raise NotebookFout("Het warehouse bevat nog geen verwerkte maand (marts.adresscores is leeg).")
     wanted = os.environ.get(MAAND_ENV, "").strip()
     if not wanted:
         return available[-1]
-    if not _MAAND.match(wanted):
+    if not is_month(wanted):
         raise NotebookFout(f"{MAAND_ENV}='{wanted}' is geen maand; gebruik JJJJ-MM.")
     if wanted not in available:
         raise NotebookFout(f"Maand {wanted} staat niet in het warehouse; beschikbaar: {', '.join(available)}.")

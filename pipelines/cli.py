@@ -12,18 +12,17 @@ The data folder is `--data-dir`, else RISICORADAR_DATA, else ./data.
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
-import re
 import shutil
 import sys
 from pathlib import Path
 
 import click
 
-from pipelines.settings import DATA_ENV, PROJECT_DIR, Settings
+from assets.settings import DATA_ENV, PROJECT_DIR, Settings
+from data_contracts.months import is_month, last_completed_month, month_range
+from pipelines.runs import inbox_months, run_months
 
-MAAND = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def _use_data_dir(data_dir: str | None) -> Settings:
@@ -41,157 +40,13 @@ def _use_data_dir(data_dir: str | None) -> Settings:
     return settings
 
 
-def last_completed_month(today: dt.date | None = None) -> str:
-    today = today or dt.date.today()
-    first = today.replace(day=1) - dt.timedelta(days=1)
-    return first.strftime("%Y-%m")
-
-
 def _check_month(maand: str) -> None:
-    if not MAAND.match(maand):
+    if not is_month(maand):
         raise click.BadParameter(f"'{maand}' is geen maand; gebruik JJJJ-MM, bijvoorbeeld 2026-10.")
     if maand > last_completed_month():
         raise click.BadParameter(
             f"{maand} is nog niet afgesloten; de laatste maand die verwerkt kan worden is {last_completed_month()}."
         )
-
-
-def month_range(first: str, last: str) -> list[str]:
-    """Every month from first to last inclusive, oldest first."""
-    start, end = int(first[:4]) * 12 + int(first[5:]) - 1, int(last[:4]) * 12 + int(last[5:]) - 1
-    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(start, end + 1)]
-
-
-def inbox_months(settings: Settings) -> list[str]:
-    from assets.ingest import MONTHLY_SOURCES
-    from data_contracts import scan_inbox
-
-    return sorted({f.maand for f in scan_inbox(settings.inbox) if f.usable and f.source in MONTHLY_SOURCES and f.maand})
-
-
-def _failure_messages(result) -> list[str]:
-    messages = []
-    for event in result.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = event.step_failure_data.user_failure_data
-            if error is not None and error.description:
-                messages.append(error.description)
-            else:
-                messages.append(event.step_failure_data.error.message.strip())
-    return messages
-
-
-RUN_PID_TAG = "risicoradar/pid"
-RUN_HOST_TAG = "risicoradar/host"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return True
-    return b"pipelines" in cmdline or b"risicoradar" in cmdline
-
-
-def release_abandoned_runs(instance, echo=click.echo) -> int:
-    """Mark runs of this machine whose process is gone (killed, power cut) as failed and free
-    their slot in the duckdb_writer pool; otherwise the next run would wait for it forever.
-    The warehouse itself needs no repair: a killed month was never committed."""
-    import socket
-
-    from dagster import DagsterRunStatus, RunsFilter
-
-    released = 0
-    open_statuses = [DagsterRunStatus.NOT_STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.STARTED]
-    for run in instance.get_runs(filters=RunsFilter(statuses=open_statuses, tags={RUN_HOST_TAG: socket.gethostname()})):
-        pid = int(run.tags.get(RUN_PID_TAG, "0") or 0)
-        if pid and not _alive(pid):
-            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-            instance.report_run_failed(run, message="Run afgebroken: het proces bestaat niet meer. Het warehouse is voor die maand ongewijzigd gebleven.")
-            maand = run.tags.get("dagster/partition", "")
-            echo(f"Afgebroken run {run.run_id[:8]} {maand} opgeruimd (proces {pid} bestaat niet meer).", err=True)
-            released += 1
-    return released
-
-
-def reference_current(instance, settings: Settings) -> bool:
-    """True when every reference asset was last materialized from the same files and code
-    (its `vingerafdruk`) and the warehouse still holds the reference tables: then the reference
-    job is skipped (it validates the SHOP files with great-expectations: seconds per run)."""
-    import duckdb
-    from dagster import AssetKey
-
-    from assets.ingest import reference_fingerprint
-    from pipelines.jobs import REFERENTIE
-
-    fingerprint = reference_fingerprint(settings)
-    for key in REFERENTIE:
-        event = instance.get_latest_materialization_event(AssetKey(key))
-        stored = event.asset_materialization.metadata.get("vingerafdruk") if event and event.asset_materialization else None
-        if stored is None or stored.value != fingerprint:
-            return False
-    if not settings.warehouse.exists() or not (settings.output / "algoritmeregister.md").exists():
-        return False
-    try:
-        con = duckdb.connect(str(settings.warehouse), read_only=True)
-    except duckdb.Error:
-        return False  # e.g. another run holds the writer: let the job wait for it
-    try:
-        return bool(con.execute(
-            "SELECT (SELECT count(*) FROM staging.cbs_buurten) > 0 AND (SELECT count(*) FROM staging.slachtoffers) > 0"
-        ).fetchall()[0][0])
-    except duckdb.Error:
-        return False
-    finally:
-        con.close()
-
-
-def run_months(settings: Settings, months: list[str], echo=click.echo, gemeente: str | None = None) -> bool:
-    """Load the reference data, then process each month in order. True when all succeeded."""
-    from dagster import DagsterInstance
-
-    from pipelines.definitions import defs
-
-    import socket
-
-    instance = DagsterInstance.get()
-    release_abandoned_runs(instance, echo)
-    tags = {RUN_PID_TAG: str(os.getpid()), RUN_HOST_TAG: socket.gethostname()}
-    ok = True
-    quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("RISICORADAR_LOG", "WARNING")}}}}
-    if not reference_current(instance, settings):
-        ref = defs.resolve_job_def("referentiegegevens").execute_in_process(
-            instance=instance, raise_on_error=False, run_config=quiet, tags=tags
-        )
-        if not ref.success:
-            ok = False
-            for message in _failure_messages(ref):
-                echo(f"Referentiegegevens niet geladen:\n{message}", err=True)
-    job = defs.resolve_job_def("maandelijkse_verversing")
-    if gemeente:
-        from dagster import MultiPartitionKey
-
-        job = defs.resolve_job_def("verversing_per_gemeente")
-        instance.add_dynamic_partitions("gemeente", [gemeente])
-    for maand in months:
-        key = MultiPartitionKey({"maand": maand, "gemeente": gemeente}) if gemeente else maand
-        result = job.execute_in_process(
-            partition_key=key, instance=instance, raise_on_error=False, run_config=quiet, tags=tags
-        )
-        if result.success:
-            echo(f"{maand}: verwerkt.")
-        else:
-            ok = False
-            echo(f"{maand}: NIET verwerkt; het warehouse is voor deze maand ongewijzigd.", err=True)
-            for message in _failure_messages(result):
-                echo(message, err=True)
-    return ok
 
 
 def _print_outputs(settings: Settings, months: list[str]) -> None:
@@ -279,10 +134,10 @@ def ui(data_dir, port) -> None:
 @click.argument("bestand", type=click.Path(exists=True, dir_okay=False))
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None)
 def valideer(bestand, data_dir) -> None:
-    from pipelines.validate_one import validate_one
+    from assets.ingest.check_one import check_file
 
     settings = _use_data_dir(data_dir)
-    lines, accepted = validate_one(Path(bestand), settings)
+    lines, accepted = check_file(Path(bestand), settings)
     for line in lines:
         click.echo(line)
     sys.exit(0 if accepted else 1)

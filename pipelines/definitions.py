@@ -6,7 +6,7 @@ from pipelines.jobs import gemeente_job, maand_job, referentie_job
 from pipelines.resources import build_resources
 from pipelines.schedules import maandelijks_schema
 from pipelines.sensors import inbox_sensor
-from pipelines.settings import Settings
+from assets.settings import Settings
 
 settings = Settings.from_env()
 

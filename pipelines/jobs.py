@@ -1,7 +1,7 @@
 """Jobs: the monthly refresh and the reference data."""
 import dagster as dg
 
-from pipelines.partitions import maand_gemeente_partitions, maand_partitions
+from assets.partitions import maand_gemeente_partitions, maand_partitions
 
 # Unpartitioned assets: reference data and what is generated from configuration.
 REFERENTIE = (["staging", "cbs_buurten"], ["staging", "slachtoffers"], ["rapportage", "algoritmebeschrijving"])

@@ -1,29 +1,8 @@
-"""Resources: the DuckDB warehouse and the data-folder settings."""
+"""The code location's resources: the warehouse and the data folder of `Settings.from_env()`."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import dagster as dg
-from dagster_duckdb import DuckDBResource
-
-from pipelines.settings import Settings
-
-
-class Instellingen(dg.ConfigurableResource):
-    """Which data folder (inbox, warehouse, outputs) this code location serves."""
-
-    data_dir: str
-
-    def settings(self) -> Settings:
-        return Settings(Path(self.data_dir).resolve())
-
-
-def warehouse_resource(settings: Settings) -> DuckDBResource:
-    """The DuckDB warehouse of a data folder. `warehouse: geheugenlimiet` in instellingen.yaml caps
-    DuckDB's memory (default: DuckDB's own, 80 % of RAM); it spills to disk beyond that."""
-    limit = (settings.instellingen.get("warehouse") or {}).get("geheugenlimiet")
-    config = {"memory_limit": str(limit)} if limit else {}
-    return DuckDBResource(database=str(settings.warehouse), connection_config=config)
+from assets.resources import DataFolder, warehouse_resource
+from assets.settings import Settings
 
 
 def build_resources(settings: Settings) -> dict:
@@ -31,5 +10,5 @@ def build_resources(settings: Settings) -> dict:
     settings.data.chmod(0o700)
     return {
         "duckdb": warehouse_resource(settings),
-        "instellingen": Instellingen(data_dir=str(settings.data)),
+        "data_folder": DataFolder(data_dir=str(settings.data)),
     }

@@ -13,8 +13,8 @@ import dagster as dg
 
 from data_contracts.reading import sha256_of
 from pipelines.jobs import maand_job, referentie_job
-from pipelines.partitions import maand_partitions
-from pipelines.settings import Settings
+from assets.partitions import maand_partitions
+from assets.settings import Settings
 
 
 def _inbox_files(inbox: Path) -> list[Path]:

@@ -1,9 +1,8 @@
 """`risicoradar status`: per month the inbox sources, the warehouse contents and the last run."""
 from __future__ import annotations
 
-import duckdb
-
-from pipelines.settings import Settings
+from assets.contents import warehouse_months
+from assets.settings import Settings
 
 KORT = {
     "bag_verblijfsobject": "BAG",
@@ -14,31 +13,6 @@ KORT = {
     "signalen": "sig",
     "controles": "con",
 }
-
-
-def _warehouse_months(settings: Settings) -> dict[str, dict]:
-    if not settings.warehouse.exists():
-        return {}
-    try:
-        con = duckdb.connect(str(settings.warehouse), read_only=True)
-    except duckdb.IOException:
-        return {"?": {"fout": "warehouse in gebruik door een lopende run"}}
-    try:
-        tables = {r[0] for r in con.execute(
-            "SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()}
-        if "marts.control_list" not in tables:
-            return {}
-        rows = con.execute(
-            """
-            SELECT b.maand, count(*) AS objecten,
-                   (SELECT count(*) FROM marts.control_list c WHERE c.maand = b.maand) AS lijst,
-                   (SELECT count(*) FROM staging.quarantaine q WHERE q.maand = b.maand) AS quarantaine
-            FROM staging.bag_verblijfsobject b GROUP BY b.maand
-            """
-        ).fetchall()
-        return {m: {"objecten": o, "lijst": lijst, "quarantaine": q} for m, o, lijst, q in rows}
-    finally:
-        con.close()
 
 
 def _last_runs() -> dict[str, tuple[str, str]]:
@@ -65,7 +39,7 @@ def month_status(settings: Settings) -> list[str]:
     for f in scan_inbox(settings.inbox) if settings.inbox.exists() else []:
         if f.maand:
             inbox.setdefault(f.maand, set()).add(f.source)
-    warehouse = _warehouse_months(settings)
+    warehouse = warehouse_months(settings.warehouse)
     runs = _last_runs()
     months = sorted(set(inbox) | set(warehouse) | set(runs))
     lines = [f"Datamap: {settings.data}", ""]

@@ -18,7 +18,7 @@ import shapely
 from assets.ingest import load_reference
 from assets.ingest.buurten import join_buurten, read_buurten
 from assets.warehouse import ensure_schema, month_params
-from pipelines.settings import REFERENCE_DIR, Settings
+from assets.settings import REFERENCE_DIR, Settings
 
 MAANDEN = ("2026-08", "2026-09", "2026-10")
 STRATEN = ("Dorpsstraat", "Hoge Rijndijk", "Noordbuurtseweg", "Westeinde", "Zuidbuurtseweg",
@@ -164,7 +164,7 @@ def build(path: Path, n_objects: int = 300, seed: int = 638) -> Path:
             }))
             if step:
                 vorige = con.execute(
-                    "SELECT verblijfsobject_id, aanleiding FROM marts.control_list WHERE maand = $m "
+                    "SELECT verblijfsobject_id, aanleiding FROM marts.controlelijst WHERE maand = $m "
                     "ORDER BY aanleiding = 'steekproef' DESC, rang LIMIT 12",
                     {"m": MAANDEN[step - 1]}).df()
                 uitkomsten = ["overbewoning", "geen bijzonderheden", "signalen uitbuiting", "geen toegang",

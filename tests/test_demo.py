@@ -1,4 +1,4 @@
-"""Tests of the demo data generator (pipelines/demo.py).
+"""Tests of the demo data generator (pipelines/demo/).
 
 The demo is what a new user sees first and what the end-to-end tests run on, so these tests
 check what such a user would notice: the files look exactly like the contracts in
@@ -20,8 +20,9 @@ import pyarrow.parquet as pq
 import pytest
 import shapely
 
-from pipelines import demo, demo_world
-from pipelines.demo_registers import BEOOGDE_INDICATOREN, SOORTEN
+from pipelines.demo import generate as demo
+from pipelines.demo import world as demo_world
+from pipelines.demo.registers import BEOOGDE_INDICATOREN, SOORTEN
 
 END = "2026-01"  # fixed, so the tests do not depend on today's date
 MONTHS = 12

@@ -25,7 +25,7 @@ from assets.exports import ExportGeweigerd, OpschoningMislukt, export_riec, opsc
 from assets.exports import retention
 from assets.exports.suppression import MARKER, TOTAL, percentage, suppress, suppress_long
 from assets.warehouse import ensure_schema
-from pipelines.settings import Settings
+from assets.settings import Settings
 
 MAANDEN = ("2026-08", "2026-09", "2026-10")
 GRONDSLAG = "RIEC-convenant 2023, art. 5"
@@ -184,7 +184,7 @@ def add_month(con, maand: str, step: int = 0) -> None:
     """One processed month: per-buurt vacancy, scores, a control list of 30, controls, RNI."""
     codes = list(BUURTEN)
     leeg = [3 + step, 12, 0, 25 + step, 2]
-    _insert(con, "marts.vacancy_buurt", pd.DataFrame({
+    _insert(con, "marts.leegstand_buurt", pd.DataFrame({
         "maand": maand, "buurtcode": codes, "buurtnaam": [BUURTEN[c] for c in codes], "woningen": WONINGEN,
         "leegstaand": leeg, "leegstand_pct": [round(100 * l / w, 2) for l, w in zip(leeg, WONINGEN)],
         "woz_meegenomen": False,
@@ -193,11 +193,11 @@ def add_month(con, maand: str, step: int = 0) -> None:
     buurt_of = [codes[(n * 7) % 5] if n % 4 else "BU06380101" for n in range(60)]
     indicatoren = [["laag_m2_per_ingeschrevene"] if n < 25 else ["hoge_mutatiegraad", "veel_briefadressen"] if n < 40
                    else ["hoge_mutatiegraad"] for n in range(60)]
-    _insert(con, "marts.address_scores", pd.DataFrame({
+    _insert(con, "marts.adresscores", pd.DataFrame({
         "maand": maand, "verblijfsobject_id": ids, "buurtcode": buurt_of, "score": [100 - n for n in range(60)],
         "rang": range(1, 61), "indicatoren": indicatoren, "redenen": "reden",
     }))
-    _insert(con, "marts.control_list", pd.DataFrame({
+    _insert(con, "marts.controlelijst", pd.DataFrame({
         "maand": maand, "verblijfsobject_id": ids[:30], "rang": range(1, 31), "score": [100 - n for n in range(30)],
         "aanleiding": ["risicolijst"] * 25 + ["steekproef"] * 5,
         "redenen": ["6 m² per ingeschrevene (norm 12 m²), " + maand] * 30,
@@ -219,7 +219,7 @@ def add_month(con, maand: str, step: int = 0) -> None:
         "maand": maand, "identificatie": ids, "nummeraanduiding_hoofdadres_identificatie": ids,
         "openbare_ruimte_naam": "Dorpsstraat", "huisnummer": range(1, 61), "postcode": "2381AA", "buurtcode": buurt_of,
     }))
-    _insert(con, "marts.vacancy", pd.DataFrame({
+    _insert(con, "marts.leegstand", pd.DataFrame({
         "maand": maand, "verblijfsobject_id": ids, "buurtcode": buurt_of, "is_woning": True, "ingeschrevenen": 2,
         "leegstand": False, "leegstand_maanden": 0,
     }))
@@ -464,17 +464,17 @@ def test_opschonen_removes_address_rows_and_files_older_than_the_term(tmp_path):
                 continue
             assert not {m for m in months if m < "2024-11"}, f"{table} still holds old months"
         # aggregates and the audit trail stay
-        kept = con.execute("SELECT min(maand) FROM marts.vacancy_buurt").fetchall()[0][0]
+        kept = con.execute("SELECT min(maand) FROM marts.leegstand_buurt").fetchall()[0][0]
         assert kept == "2024-09"
         assert con.execute("SELECT min(maand) FROM marts.evaluatie_aanleiding").fetchall()[0][0] == "2024-09"
         assert con.execute("SELECT count(*) FROM audit.exports").fetchall()[0][0] == 2
-        assert con.execute("SELECT min(maand) FROM marts.control_list").fetchall()[0][0] == "2024-11"
+        assert con.execute("SELECT min(maand) FROM marts.controlelijst").fetchall()[0][0] == "2024-11"
         assert con.execute("SELECT count(*) FROM raw.brp_adrestellingen WHERE maand < '2024-11'").fetchall()[0][0] == 0
         log = con.execute("SELECT * FROM audit.opschoning").df()
     finally:
         con.close()
     assert len(log) == 1 and bool(log["geverifieerd"].iloc[0]) and log["oudste_bewaarde_maand"].iloc[0] == "2024-11"
-    assert json.loads(log["verwijderde_rijen"].iloc[0])["marts.control_list"] == 60  # 2024-09 and 2024-10
+    assert json.loads(log["verwijderde_rijen"].iloc[0])["marts.controlelijst"] == 60  # 2024-09 and 2024-10
 
     old, kept = settings.output_month("2024-10"), settings.output_month("2024-11")
     assert sorted(p.name for p in old.iterdir()) == ["export_riec", "trends"]
@@ -495,13 +495,13 @@ def test_opschonen_takes_the_term_from_the_settings(tmp_path):
     (config / "instellingen.yaml").write_text("export:\n  bewaartermijn_maanden: 3\n", encoding="utf-8")
     result = opschonen(Settings(settings.data), vandaag=dt.date(2026, 11, 1))
     assert result["bewaartermijn"] == 3 and result["oudste_bewaarde_maand"] == "2026-08"
-    assert result["verwijderde_rijen"]["marts.control_list"] == 30
+    assert result["verwijderde_rijen"]["marts.controlelijst"] == 30
 
 
 def test_opschonen_fails_loudly_when_rows_survive(tmp_path, monkeypatch):
     settings = make_warehouse(tmp_path / "data", OLD)
     monkeypatch.setattr(retention, "_delete_old_rows", lambda con, grens: {})
-    with pytest.raises(OpschoningMislukt, match="marts.control_list"):
+    with pytest.raises(OpschoningMislukt, match="marts.controlelijst"):
         opschonen(settings, bewaartermijn=1, vandaag=dt.date(2026, 11, 29))
     log = audit_rows(settings, "audit.opschoning")
     assert log["geverifieerd"].tolist() == [False]
@@ -514,7 +514,7 @@ def test_opschonen_fails_loudly_when_rows_survive(tmp_path, monkeypatch):
 def test_demo_export_and_cleanup(demo_copy):
     settings = Settings(demo_copy)
     con = duckdb.connect(str(settings.warehouse), read_only=True)
-    maanden = [m for (m,) in con.execute("SELECT DISTINCT maand FROM marts.control_list ORDER BY 1").fetchall()]
+    maanden = [m for (m,) in con.execute("SELECT DISTINCT maand FROM marts.controlelijst ORDER BY 1").fetchall()]
     con.close()
     folder = export_riec(settings, maanden[-1], adressen=True, grondslag=GRONDSLAG)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

@@ -6,7 +6,7 @@ import pytest
 
 from assets.ingest import _load_kvk, sbi_prefixes
 from assets.warehouse import month_params
-from pipelines.settings import CONFIG_DIR
+from assets.settings import CONFIG_DIR
 from tests.warehouse_builder import (
     add_brp, add_controle, add_object, add_rni, add_signaal, add_vestiging, add_woz, build_marts, new_warehouse,
     row, vbo_id,
@@ -29,12 +29,12 @@ def test_dwelling_without_residents_establishment_or_woz_use_is_vacant(con):
     add_object(con, M, 4, gebruiksdoel="kantoorfunctie")          # no dwelling: never vacant
     add_object(con, M, 5, status="Verblijfsobject gevormd")       # not (yet) in the dwelling stock
     build_marts(con, M)
-    assert row(con, "marts.vacancy", M, 1)["leegstand"]
-    assert not row(con, "marts.vacancy", M, 2)["leegstand"]
-    assert row(con, "marts.vacancy", M, 3)["leegstand"], "briefadressen alone do not make an object occupied"
-    assert not row(con, "marts.vacancy", M, 4)["leegstand"]
-    assert not row(con, "marts.vacancy", M, 5)["leegstand"]
-    buurt = con.execute("SELECT woningen, leegstaand, leegstand_pct FROM marts.vacancy_buurt WHERE maand = $m", {"m": M}).fetchall()
+    assert row(con, "marts.leegstand", M, 1)["leegstand"]
+    assert not row(con, "marts.leegstand", M, 2)["leegstand"]
+    assert row(con, "marts.leegstand", M, 3)["leegstand"], "briefadressen alone do not make an object occupied"
+    assert not row(con, "marts.leegstand", M, 4)["leegstand"]
+    assert not row(con, "marts.leegstand", M, 5)["leegstand"]
+    buurt = con.execute("SELECT woningen, leegstaand, leegstand_pct FROM marts.leegstand_buurt WHERE maand = $m", {"m": M}).fetchall()
     assert buurt == [(3, 2, 66.67)]
 
 
@@ -43,20 +43,20 @@ def test_object_with_two_gebruiksdoelen_counts_as_dwelling(con):
     add_brp(con, M, 1, ingeschrevenen=3)
     add_object(con, M, 2, gebruiksdoel="winkelfunctie, woonfunctie")   # vacant mixed-use dwelling
     build_marts(con, M)
-    f = row(con, "marts.address_features", M, 1)
+    f = row(con, "marts.adreskenmerken", M, 1)
     assert f["heeft_woonfunctie"] and f["is_woning"]
     assert f["bewoning_zonder_woonfunctie"] == 0
     assert f["m2_per_ingeschrevene"] == 40.0
-    assert row(con, "marts.vacancy", M, 2)["leegstand"]
+    assert row(con, "marts.leegstand", M, 2)["leegstand"]
 
 
 def test_residents_in_object_without_woonfunctie(con):
     add_object(con, M, 1, gebruiksdoel="industriefunctie", oppervlakte=900)
     add_brp(con, M, 1, ingeschrevenen=6)
     build_marts(con, M)
-    f = row(con, "marts.address_features", M, 1)
+    f = row(con, "marts.adreskenmerken", M, 1)
     assert f["bewoning_zonder_woonfunctie"] == 6
-    assert not row(con, "marts.vacancy", M, 1)["leegstand"]
+    assert not row(con, "marts.leegstand", M, 1)["leegstand"]
 
 
 def test_establishment_ended_mid_month_no_longer_counts(con):
@@ -65,12 +65,12 @@ def test_establishment_ended_mid_month_no_longer_counts(con):
     add_object(con, M, 3); add_vestiging(con, M, 3, aanvang="2026-11-01")        # starts after peildatum
     add_object(con, M, 4); add_vestiging(con, M, 4, einde="2026-10-31")          # ends on the peildatum
     build_marts(con, M)
-    assert row(con, "marts.vacancy", M, 1)["leegstand"]
-    assert not row(con, "marts.vacancy", M, 2)["leegstand"]
-    assert row(con, "marts.vacancy", M, 3)["leegstand"]
-    assert row(con, "marts.vacancy", M, 4)["leegstand"], "active means datum_einde later than the peildatum"
-    assert row(con, "marts.address_features", M, 2)["vestigingen_actief"] == 1
-    assert row(con, "marts.address_features", M, 1)["vestigingen_actief"] == 0
+    assert row(con, "marts.leegstand", M, 1)["leegstand"]
+    assert not row(con, "marts.leegstand", M, 2)["leegstand"]
+    assert row(con, "marts.leegstand", M, 3)["leegstand"]
+    assert row(con, "marts.leegstand", M, 4)["leegstand"], "active means datum_einde later than the peildatum"
+    assert row(con, "marts.adreskenmerken", M, 2)["vestigingen_actief"] == 1
+    assert row(con, "marts.adreskenmerken", M, 1)["vestigingen_actief"] == 0
 
 
 def test_zero_residents_and_missing_or_implausible_area_give_no_m2_per_resident(con):
@@ -79,11 +79,11 @@ def test_zero_residents_and_missing_or_implausible_area_give_no_m2_per_resident(
     add_object(con, M, 3, oppervlakte=4); add_brp(con, M, 3, ingeschrevenen=3)   # < 6 m2: implausible
     add_object(con, M, 4, oppervlakte=30); add_brp(con, M, 4, ingeschrevenen=0, inschrijvingen=2, uitschrijvingen=3)
     build_marts(con, M)
-    assert pd.isna(row(con, "marts.address_features", M, 1)["m2_per_ingeschrevene"])
-    f2 = row(con, "marts.address_features", M, 2)
+    assert pd.isna(row(con, "marts.adreskenmerken", M, 1)["m2_per_ingeschrevene"])
+    f2 = row(con, "marts.adreskenmerken", M, 2)
     assert pd.isna(f2["m2_per_ingeschrevene"]) and not f2["oppervlakte_plausibel"]
-    assert pd.isna(row(con, "marts.address_features", M, 3)["m2_per_ingeschrevene"])
-    f4 = row(con, "marts.address_features", M, 4)
+    assert pd.isna(row(con, "marts.adreskenmerken", M, 3)["m2_per_ingeschrevene"])
+    f4 = row(con, "marts.adreskenmerken", M, 4)
     assert f4["mutaties_12m"] == 5 and f4["mutatiegraad_12m"] == 5.0, "turnover relative to max(residents, 1)"
 
 
@@ -96,9 +96,9 @@ def test_vacancy_duration_counts_consecutive_months_and_resets():
         if m in occupied_in:
             add_brp(con, m, 1, ingeschrevenen=1)
         build_marts(con, m)
-    durations = [row(con, "marts.vacancy", m, 1)["leegstand_maanden"] for m in months]
+    durations = [row(con, "marts.leegstand", m, 1)["leegstand_maanden"] for m in months]
     assert durations == [1, 2, 0, 1, 2]
-    verschil = con.execute("SELECT verschil_vorige_maand FROM marts.vacancy_buurt ORDER BY maand").df()["verschil_vorige_maand"]
+    verschil = con.execute("SELECT verschil_vorige_maand FROM marts.leegstand_buurt ORDER BY maand").df()["verschil_vorige_maand"]
     assert pd.isna(verschil.iloc[0]) and list(verschil.iloc[1:]) == [0, -1, 1, 0]
 
 
@@ -109,7 +109,7 @@ def test_latest_woz_file_at_or_before_the_month_is_used(con):
     add_woz(con, "2026-06", 1, "geen")        # newer file: object 1 no longer in use
     add_woz(con, "2026-12", 3, "eigenaar")    # after the month: not used
     build_marts(con, M)
-    v1, v2, v3 = (row(con, "marts.vacancy", M, n) for n in (1, 2, 3))
+    v1, v2, v3 = (row(con, "marts.leegstand", M, n) for n in (1, 2, 3))
     assert v1["leegstand"] and v1["woz_meegenomen"]
     assert v2["leegstand"], "object 2 is not in the latest WOZ file (2026-06): no WOZ use"
     assert v3["leegstand"]
@@ -118,8 +118,8 @@ def test_latest_woz_file_at_or_before_the_month_is_used(con):
 def test_without_woz_vacancy_says_it_is_bag_brp_hr_only(con):
     add_object(con, M, 1)
     build_marts(con, M)
-    assert not row(con, "marts.vacancy", M, 1)["woz_meegenomen"]
-    assert con.execute("SELECT woz_meegenomen FROM marts.vacancy_buurt").fetchall() == [(False,)]
+    assert not row(con, "marts.leegstand", M, 1)["woz_meegenomen"]
+    assert con.execute("SELECT woz_meegenomen FROM marts.leegstand_buurt").fetchall() == [(False,)]
 
 
 def test_windows_over_months(con):
@@ -134,7 +134,7 @@ def test_windows_over_months(con):
     add_signaal(con, "2025-10", 1, "2025-10-20")          # older than 12 months
     add_signaal(con, "2025-11", 1, "2025-11-05")
     build_marts(con, M)
-    f = row(con, "marts.address_features", M, 1)
+    f = row(con, "marts.adreskenmerken", M, 1)
     assert f["mutaties_12m"] == 3
     assert f["vertrokken_onbekend_24m"] == 2
     assert f["rni_inschrijvingen_12m"] == 2
@@ -150,7 +150,7 @@ def test_establishment_features_by_kind_and_only_on_dwellings(con):
     add_object(con, M, 2, gebruiksdoel="industriefunctie")
     add_vestiging(con, M, 2, risicosoort="risicosector", risicocategorie="industrie")
     build_marts(con, M)
-    f1, f2 = row(con, "marts.address_features", M, 1), row(con, "marts.address_features", M, 2)
+    f1, f2 = row(con, "marts.adreskenmerken", M, 1), row(con, "marts.adreskenmerken", M, 2)
     assert (f1["vestigingen_actief"], f1["vestigingen_op_woning"], f1["risicosector_op_woning"], f1["uitzend_op_woning"]) == (4, 4, 2, 1)
     assert f1["risicocategorieen"] == "bouw|horeca" and f1["neven_risicosector_vestigingen"] == 1
     assert (f2["risicosector_vestigingen"], f2["risicosector_op_woning"], f2["vestigingen_op_woning"]) == (1, 0, 0)
@@ -162,7 +162,7 @@ def test_last_control_date_and_outcome(con):
     add_controle(con, M, 1, "2026-10-12", "geen toegang")
     add_controle(con, "2026-11", 1, "2026-11-02", "geen bijzonderheden")   # after the peildatum
     build_marts(con, M)
-    f = row(con, "marts.address_features", M, 1)
+    f = row(con, "marts.adreskenmerken", M, 1)
     assert f["laatste_controle_datum"].date() == dt.date(2026, 10, 12) and f["laatste_controle_uitkomst"] == "geen toegang"
 
 

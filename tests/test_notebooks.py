@@ -126,7 +126,7 @@ def test_month_can_be_chosen(untouched_warehouse):
     data = untouched_warehouse
     con = connect_ro(data)
     try:
-        months = [m for (m,) in con.execute("SELECT DISTINCT maand FROM marts.address_scores ORDER BY maand").fetchall()]
+        months = [m for (m,) in con.execute("SELECT DISTINCT maand FROM marts.adresscores ORDER BY maand").fetchall()]
     finally:
         con.close()
     assert len(months) >= 2

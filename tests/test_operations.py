@@ -32,8 +32,8 @@ def test_definitions_load_with_jobs_schedule_and_sensor():
     assert defs.resolve_job_def("maandelijkse_verversing").partitions_def is not None
     assert defs.resolve_job_def("referentiegegevens")
     graph = defs.resolve_asset_graph()
-    for table in ("staging/bag_verblijfsobject", "marts/vacancy", "marts/address_features", "marts/address_scores",
-                  "marts/control_list", "marts/evaluatie_buurt", "staging/slachtoffers"):
+    for table in ("staging/bag_verblijfsobject", "marts/leegstand", "marts/adreskenmerken", "marts/adresscores",
+                  "marts/controlelijst", "marts/evaluatie_buurt", "staging/slachtoffers"):
         node = graph.get(dg.AssetKey(table.split("/")))
         assert node.description, f"{table} has a description for the UI"
         assert node.owners and node.group_name
@@ -46,8 +46,8 @@ def test_many_gemeenten_run_as_month_x_gemeente_partitions_on_the_multiprocess_e
     assert job.executor_def.name == "multiprocess"
     assert set(job.partitions_def.partitions_defs[i].name for i in range(2)) == {"maand", "gemeente"}
     graph = defs.resolve_asset_graph()
-    assert graph.get(dg.AssetKey(["gemeenten", "marts", "control_list"])).group_name == "per_gemeente"
-    assert dg.AssetKey(["gemeenten", "marts", "vacancy"]) in graph.get(dg.AssetKey(["gemeenten", "marts", "vacancy"])).parent_keys
+    assert graph.get(dg.AssetKey(["gemeenten", "marts", "controlelijst"])).group_name == "per_gemeente"
+    assert dg.AssetKey(["gemeenten", "marts", "leegstand"]) in graph.get(dg.AssetKey(["gemeenten", "marts", "leegstand"])).parent_keys
 
 
 def test_schedule_requests_the_previous_month_on_day_two_at_six_amsterdam():
@@ -115,8 +115,8 @@ def test_cli_backfill_range_and_month_checks(tmp_path, monkeypatch):
 def test_warehouse_memory_limit_comes_from_the_settings(tmp_path):
     import duckdb
 
-    from pipelines.resources import warehouse_resource
-    from pipelines.settings import Settings
+    from assets.resources import warehouse_resource
+    from assets.settings import Settings
 
     data = tmp_path / "data"
     (data / "config").mkdir(parents=True)

@@ -21,7 +21,7 @@ def test_demo_loads_every_source_for_every_month(demo_data, truth):
     for source in SOURCES:
         got = [r[0] for r in con.execute(f"SELECT DISTINCT maand FROM staging.{source} ORDER BY 1").fetchall()]
         assert got == months, source
-    assert con.execute("SELECT count(DISTINCT maand) FROM marts.control_list").fetchall()[0][0] == DEMO_MONTHS
+    assert con.execute("SELECT count(DISTINCT maand) FROM marts.controlelijst").fetchall()[0][0] == DEMO_MONTHS
     assert (demo_data / "warehouse.duckdb").stat().st_mode & 0o077 == 0, "warehouse readable by owner only"
 
 
@@ -36,9 +36,9 @@ def test_other_gemeente_rows_are_counted_and_left_out(demo_data, truth):
 
 def test_vacancy_per_month_equals_the_generators_truth(demo_data, truth):
     con = connect_ro(demo_data)
-    got = dict(con.execute("SELECT maand, count(*) FILTER (WHERE leegstand) FROM marts.vacancy GROUP BY 1").fetchall())
+    got = dict(con.execute("SELECT maand, count(*) FILTER (WHERE leegstand) FROM marts.leegstand GROUP BY 1").fetchall())
     assert got == {m: t["leegstand"] for m, t in truth["per_maand"].items()}
-    stock = dict(con.execute("SELECT maand, sum(woningen) FROM marts.vacancy_buurt GROUP BY 1").fetchall())
+    stock = dict(con.execute("SELECT maand, sum(woningen) FROM marts.leegstand_buurt GROUP BY 1").fetchall())
     assert stock == {m: t["woningvoorraad"] for m, t in truth["per_maand"].items()}
 
 
@@ -82,7 +82,7 @@ def test_planted_cases_rank_in_the_top_k_with_matching_reasons(demo_data, truth)
     last = truth["maanden"][-1]
     planted = pd.read_csv(demo_data / "demo_waarheid" / "geplante_gevallen.csv", sep=";", dtype=str)
     planted = planted[(planted.eerste_maand <= last) & (planted.laatste_maand >= last)]
-    scores = con.execute("SELECT verblijfsobject_id, rang, indicatoren FROM marts.address_scores WHERE maand = $m", {"m": last}).df()
+    scores = con.execute("SELECT verblijfsobject_id, rang, indicatoren FROM marts.adresscores WHERE maand = $m", {"m": last}).df()
     merged = planted.merge(scores, on="verblijfsobject_id", how="left")
     assert merged.rang.notna().all()
     capacity = 25
@@ -96,7 +96,7 @@ def test_planted_cases_rank_in_the_top_k_with_matching_reasons(demo_data, truth)
 def test_control_list_has_capacity_plus_sample_outside_the_top(demo_data, truth):
     con = connect_ro(demo_data)
     for maand in truth["maanden"]:
-        lijst = con.execute("SELECT * FROM marts.control_list WHERE maand = $m ORDER BY rang", {"m": maand}).df()
+        lijst = con.execute("SELECT * FROM marts.controlelijst WHERE maand = $m ORDER BY rang", {"m": maand}).df()
         top = lijst[lijst.aanleiding == "risicolijst"]
         sample = lijst[lijst.aanleiding == "steekproef"]
         assert len(top) == 25 and len(sample) == 5
@@ -115,9 +115,9 @@ PER_OBJECT_KEYS = {
     "staging.brp_adrestellingen": "nummeraanduiding_id",
     "staging.kvk_vestigingen": "vestigingsnummer",
     "staging.woz_gebruik": "verblijfsobject_id",
-    "marts.vacancy": "verblijfsobject_id",
-    "marts.address_features": "verblijfsobject_id",
-    "marts.address_scores": "verblijfsobject_id",
+    "marts.leegstand": "verblijfsobject_id",
+    "marts.adreskenmerken": "verblijfsobject_id",
+    "marts.adresscores": "verblijfsobject_id",
 }
 
 
@@ -215,9 +215,9 @@ def test_run_works_on_a_hand_made_inbox_with_register_habits(tmp_path):
         ("0638010000000002", "Coöperatieweg")
     ]
     assert con.execute("SELECT count(*) FROM staging.quarantaine WHERE bron = 'kvk_vestigingen'").fetchall()[0][0] == 1
-    top = con.execute("SELECT verblijfsobject_id, redenen FROM marts.control_list WHERE rang = 1").fetchall()[0]
+    top = con.execute("SELECT verblijfsobject_id, redenen FROM marts.controlelijst WHERE rang = 1").fetchall()[0]
     assert top[0] == "0638010000000001" and top[1].startswith("8 m² per ingeschrevene (norm 12 m²), oktober 2026")
-    vacancy = con.execute("SELECT verblijfsobject_id, leegstand, woz_meegenomen FROM marts.vacancy ORDER BY 1").fetchall()
+    vacancy = con.execute("SELECT verblijfsobject_id, leegstand, woz_meegenomen FROM marts.leegstand ORDER BY 1").fetchall()
     assert vacancy == [("0638010000000001", False, False), ("0638010000000002", False, False), ("0638010000000003", False, False)]
 
 
@@ -232,9 +232,9 @@ def test_one_gemeente_of_many_runs_as_a_month_x_gemeente_partition_in_its_own_fo
     assert not (data / "warehouse.duckdb").exists() or connect_ro(data).execute(
         "SELECT count(*) FROM staging.bag_verblijfsobject").fetchall()[0][0] == 0
     own, reference = connect_ro(data / "gemeenten" / "GM0638"), connect_ro(demo_data)
-    query = "SELECT count(*), sum(leegstand::INT) FROM marts.vacancy WHERE maand = $m"
+    query = "SELECT count(*), sum(leegstand::INT) FROM marts.leegstand WHERE maand = $m"
     assert own.execute(query, {"m": maand}).fetchall() == reference.execute(query, {"m": maand}).fetchall()
-    query = "SELECT verblijfsobject_id FROM marts.control_list WHERE maand = $m ORDER BY rang"
+    query = "SELECT verblijfsobject_id FROM marts.controlelijst WHERE maand = $m ORDER BY rang"
     assert own.execute(query, {"m": maand}).fetchall() == reference.execute(query, {"m": maand}).fetchall()
 
 

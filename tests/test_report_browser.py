@@ -15,7 +15,7 @@ import pytest
 
 from assets.reports.report import build_report
 from conftest_reports import MAANDEN, data_folder
-from pipelines.settings import PROJECT_DIR, Settings
+from assets.settings import PROJECT_DIR, Settings
 
 pytestmark = pytest.mark.browser
 

@@ -22,7 +22,7 @@ from assets.reports.report import build_report, build_trend_files, render
 from assets.reports.trends import TREND_TABLES, trend_tables
 from assets.scoring import load
 from conftest_reports import MAANDEN, data_folder
-from pipelines.settings import CONFIG_DIR, Settings
+from assets.settings import CONFIG_DIR, Settings
 
 MAAND = MAANDEN[-1]
 
@@ -143,7 +143,7 @@ def test_report_shows_control_list_as_proposal_in_neutral_order(report_html, con
     text = _text(html)
     assert "Voorstel — intern — geen besluit" in text
     assert "INTERN" in text
-    lijst = con.execute("SELECT adres, rang FROM marts.control_list WHERE maand = $m", {"m": MAAND}).df()
+    lijst = con.execute("SELECT adres, rang FROM marts.controlelijst WHERE maand = $m", {"m": MAAND}).df()
     tabel = html.split('id="controlelijst-tabel"')[1].split("</table>")[0]
     rows = re.findall(r'<tr data-rang="(\d+)" data-straat="(\d+)"', tabel)
     assert len(rows) == len(lijst) == 30
@@ -246,7 +246,7 @@ def test_dagster_assets_materialize_a_month(own_data, monkeypatch):
     from dagster_duckdb import DuckDBResource
 
     from assets.reports import ASSETS, MAANDRAPPORTAGE, TRENDTABELLEN
-    from pipelines.resources import Instellingen
+    from assets.resources import DataFolder
 
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")  # PNGs are tested in the browser tests
     # the warehouse is shared read-only by the other tests: give Dagster its own copy
@@ -257,10 +257,10 @@ def test_dagster_assets_materialize_a_month(own_data, monkeypatch):
         ASSETS,
         partition_key=MAAND,
         resources={"duckdb": DuckDBResource(database=str(own_data.warehouse)),
-                   "instellingen": Instellingen(data_dir=str(own_data.data))},
+                   "data_folder": DataFolder(data_dir=str(own_data.data))},
     )
     assert result.success
-    from pipelines.partitions import maand_partitions
+    from assets.partitions import maand_partitions
 
     for asset in ASSETS:
         assert asset.partitions_def == maand_partitions
@@ -274,7 +274,7 @@ def test_dagster_assets_materialize_a_month(own_data, monkeypatch):
     assert "geen Chromium gevonden" in rapport["png"].value
     assert {TRENDTABELLEN, MAANDRAPPORTAGE} == {a.key for a in ASSETS}
     deps = {k for a in ASSETS for k in a.asset_deps[a.key]}
-    assert dg.AssetKey(["marts", "control_list"]) in deps and dg.AssetKey(["staging", "slachtoffers"]) in deps
+    assert dg.AssetKey(["marts", "controlelijst"]) in deps and dg.AssetKey(["staging", "slachtoffers"]) in deps
 
 
 
@@ -284,7 +284,7 @@ def test_text_from_the_registers_is_escaped(data_dir, tmp_path):
     shutil.copyfile((data_dir / "warehouse.duckdb").resolve(), copy)
     con = duckdb.connect(str(copy))
     try:
-        con.execute("UPDATE marts.control_list SET adres = '<script>alert(1)</script>Kerkstraat 1', "
+        con.execute("UPDATE marts.controlelijst SET adres = '<script>alert(1)</script>Kerkstraat 1', "
                     "redenen = '<img src=x onerror=alert(2)>; 3 briefadressen' WHERE maand = $m AND rang = 1", {"m": MAAND})
         con.execute("UPDATE staging.cbs_buurten SET buurtnaam = '<b onmouseover=alert(3)>Dorp</b>' "
                     "WHERE buurtcode = (SELECT min(buurtcode) FROM staging.cbs_buurten)")

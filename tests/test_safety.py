@@ -11,8 +11,8 @@ from tests.conftest import CLI, PROJECT, connect_ro, run_cli, table_fingerprints
 
 pytestmark = pytest.mark.slow
 
-MONTH_TABLES = ("staging.bag_verblijfsobject", "staging.brp_adrestellingen", "staging.kvk_vestigingen", "marts.vacancy",
-                "marts.address_features", "marts.address_scores", "marts.control_list", "marts.evaluatie_aanleiding")
+MONTH_TABLES = ("staging.bag_verblijfsobject", "staging.brp_adrestellingen", "staging.kvk_vestigingen", "marts.leegstand",
+                "marts.adreskenmerken", "marts.adresscores", "marts.controlelijst", "marts.evaluatie_aanleiding")
 
 
 def _month_rows(data, maand) -> dict[str, int]:

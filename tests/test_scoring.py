@@ -7,7 +7,7 @@ import yaml
 from assets.scoring import config as scoring_config
 from assets.scoring.config import ConfiguratieFout, TOEGESTANE_KENMERKEN
 from assets.warehouse import sql_file
-from pipelines.settings import CONFIG_DIR
+from assets.settings import CONFIG_DIR
 from tests.warehouse_builder import (
     add_brp, add_controle, add_object, add_rni, add_signaal, add_vestiging, build_marts, frame, new_warehouse, row,
     vbo_id,
@@ -53,7 +53,7 @@ def test_unknown_feature_and_bad_operator_are_refused():
 
 
 def test_allowlist_is_exactly_what_the_score_sql_can_read():
-    sql = sql_file("marts.address_scores").read_text(encoding="utf-8")
+    sql = sql_file("marts.adresscores").read_text(encoding="utf-8")
     unpivoted = {line.split(" AS ")[-1].strip().rstrip(",") for line in sql.splitlines() if "::DOUBLE" in line}
     assert unpivoted == set(TOEGESTANE_KENMERKEN)
 
@@ -77,16 +77,16 @@ def test_reasons_are_exact_plain_dutch_with_value_threshold_and_month():
     add_object(con, M, 3, gebruiksdoel="industriefunctie", oppervlakte=800); add_brp(con, M, 3, ingeschrevenen=7)
     add_object(con, M, 4, oppervlakte=100); add_brp(con, M, 4, ingeschrevenen=2, inschrijvingen=4, uitschrijvingen=3)
     build_marts(con, M)
-    assert row(con, "marts.address_scores", M, 1)["score"] == 0
-    r2 = row(con, "marts.address_scores", M, 2)
+    assert row(con, "marts.adresscores", M, 1)["score"] == 0
+    r2 = row(con, "marts.adresscores", M, 2)
     assert r2["score"] == 3 + 3 + 1
     assert r2["redenen"] == (
         "9 m² per ingeschrevene (norm 12 m²), oktober 2026; "
         "1 geverifieerd(e) signaal/signalen in 12 maanden, oktober 2026; "
         "3 briefadressen (drempel 3), oktober 2026"
     )
-    assert row(con, "marts.address_scores", M, 3)["redenen"] == "7 ingeschrevene(n) in een object zonder woonfunctie, oktober 2026"
-    assert row(con, "marts.address_scores", M, 4)["redenen"] == (
+    assert row(con, "marts.adresscores", M, 3)["redenen"] == "7 ingeschrevene(n) in een object zonder woonfunctie, oktober 2026"
+    assert row(con, "marts.adresscores", M, 4)["redenen"] == (
         "3,5 in- en uitschrijvingen per ingeschrevene in 12 maanden (drempel 3), oktober 2026"
     )
 
@@ -100,7 +100,7 @@ def test_at_most_four_reasons_highest_points_first():
     for _ in range(4):
         add_vestiging(con, M, 1, risicosoort="risicosector", risicocategorie="bouw")
     build_marts(con, M)
-    r = row(con, "marts.address_scores", M, 1)
+    r = row(con, "marts.adresscores", M, 1)
     reasons = r["redenen"].split("; ")
     assert len(reasons) == 4
     assert len(r["indicatoren"]) == 8
@@ -117,7 +117,7 @@ def test_control_list_top_k_rest_period_and_reproducible_sample():
     add_controle(con, M, 8, "2026-09-15", "geen bijzonderheden")     # rest period: leave out
     add_controle(con, "2026-01", 16, "2026-01-10", "geen bijzonderheden")   # older than 6 months: may return
     build_marts(con, M, lijst={"capaciteit": 5, "steekproef": 3, "steekproef_seed": 7})
-    lijst = frame(con, "SELECT * FROM marts.control_list WHERE maand = $m ORDER BY rang", m=M)
+    lijst = frame(con, "SELECT * FROM marts.controlelijst WHERE maand = $m ORDER BY rang", m=M)
     top = lijst[lijst.aanleiding == "risicolijst"]
     sample = lijst[lijst.aanleiding == "steekproef"]
     assert len(top) == 5 and len(sample) == 3
@@ -128,10 +128,10 @@ def test_control_list_top_k_rest_period_and_reproducible_sample():
     assert sample.redenen.str.startswith("Steekproef: willekeurig gekozen").all()
     first = list(lijst.verblijfsobject_id)
     build_marts(con, M, lijst={"capaciteit": 5, "steekproef": 3, "steekproef_seed": 7})
-    again = list(frame(con, "SELECT verblijfsobject_id FROM marts.control_list WHERE maand = $m ORDER BY rang", m=M).verblijfsobject_id)
+    again = list(frame(con, "SELECT verblijfsobject_id FROM marts.controlelijst WHERE maand = $m ORDER BY rang", m=M).verblijfsobject_id)
     assert again == first, "same seed and month give the same list"
     build_marts(con, M, lijst={"capaciteit": 5, "steekproef": 3, "steekproef_seed": 8})
-    other = frame(con, "SELECT verblijfsobject_id FROM marts.control_list WHERE maand = $m AND aanleiding = 'steekproef'", m=M)
+    other = frame(con, "SELECT verblijfsobject_id FROM marts.controlelijst WHERE maand = $m AND aanleiding = 'steekproef'", m=M)
     assert set(other.verblijfsobject_id) != set(sample.verblijfsobject_id)
 
 

@@ -98,7 +98,7 @@ def add_woz(con, maand, n, gebruik):
 def build_marts(con, maand, *, indicatoren=None, lijst=None, evaluatie=None) -> None:
     """Run the month's marts (vacancy .. evaluation) exactly as the pipeline does."""
     from assets import evaluation, features, scoring, vacancy
-    from pipelines.settings import CONFIG_DIR
+    from assets.settings import CONFIG_DIR
 
     params = month_params(maand)
     vacancy.build(con, params)

@@ -61,7 +61,7 @@ def specs() -> list[dg.AssetSpec]:
             group_name="evaluatie",
             owners=OWNERS,
             kinds={"duckdb"},
-            deps=[dg.AssetKey(["marts", "address_scores"]), dg.AssetKey(["marts", "control_list"]), dg.AssetKey(["staging", "controles"])],
+            deps=[dg.AssetKey(["marts", "adresscores"]), dg.AssetKey(["marts", "controlelijst"]), dg.AssetKey(["staging", "controles"])],
         )
         for table in TABLES
     ]

@@ -6,14 +6,14 @@
 -- here, never a score input.
 WITH woningen AS (
     SELECT coalesce(buurtcode, 'onbekend') AS buurtcode, count(*) AS objecten
-    FROM marts.address_features
+    FROM marts.adreskenmerken
     WHERE maand = $maand AND is_woning
     GROUP BY ALL
 ),
 selecties AS (
     SELECT coalesce(f.buurtcode, 'onbekend') AS buurtcode, count(DISTINCT l.verblijfsobject_id) AS selecties
-    FROM marts.control_list AS l
-    JOIN marts.address_features AS f ON f.maand = l.maand AND f.verblijfsobject_id = l.verblijfsobject_id
+    FROM marts.controlelijst AS l
+    JOIN marts.adreskenmerken AS f ON f.maand = l.maand AND f.verblijfsobject_id = l.verblijfsobject_id
     WHERE l.aanleiding = 'risicolijst' AND l.maand BETWEEN $begin_12m AND $maand AND f.is_woning
     GROUP BY ALL
 ),

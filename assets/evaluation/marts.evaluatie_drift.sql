@@ -5,14 +5,14 @@
 -- (aanloop = true) but not flagged.
 WITH per_object AS (
     SELECT maand, unnest(indicatoren) AS indicator
-    FROM marts.address_scores
+    FROM marts.adresscores
     WHERE maand IN ($maand, $vorige_maand) AND indicatoren IS NOT NULL
 ),
 telling AS (
     SELECT maand, indicator, count(*) AS objecten FROM per_object GROUP BY ALL
 ),
 vorige_bekend AS (
-    SELECT count(*) > 0 AS bekend FROM marts.address_scores WHERE maand = $vorige_maand
+    SELECT count(*) > 0 AS bekend FROM marts.adresscores WHERE maand = $vorige_maand
 ),
 historie AS (
     SELECT count(DISTINCT maand) < $drift_aanloop_maanden AS aanloop

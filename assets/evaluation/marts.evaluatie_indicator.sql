@@ -9,7 +9,7 @@ WITH c AS (
 per_indicator AS (
     SELECT unnest(s.indicatoren) AS indicator, c.controle_id, c.uitkomst
     FROM c
-    JOIN marts.address_scores AS s
+    JOIN marts.adresscores AS s
       ON s.maand = c.lijst_maand AND s.verblijfsobject_id = c.verblijfsobject_id
     WHERE s.indicatoren IS NOT NULL
 )

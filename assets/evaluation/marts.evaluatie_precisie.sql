@@ -2,7 +2,7 @@
 -- list month L that were controlled in month L+1, the share with a finding.
 WITH lijsten AS (
     SELECT maand AS lijst_maand, verblijfsobject_id
-    FROM marts.control_list
+    FROM marts.controlelijst
     WHERE aanleiding = 'risicolijst' AND maand < $maand
 ),
 controles AS (

@@ -10,7 +10,7 @@ banded AS (
            CASE WHEN s.score = 0 THEN 0 WHEN s.score <= 2 THEN 1 WHEN s.score <= 4 THEN 3
                 WHEN s.score <= 6 THEN 5 ELSE 7 END AS ondergrens
     FROM c
-    JOIN marts.address_scores AS s
+    JOIN marts.adresscores AS s
       ON s.maand = c.lijst_maand AND s.verblijfsobject_id = c.verblijfsobject_id
 )
 SELECT $maand AS maand,

@@ -29,7 +29,7 @@ def code_version() -> dict:
     """Package version and git commit of the running code ('onbekend' when not available)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from pipelines.settings import PROJECT_DIR
+    from assets.settings import PROJECT_DIR
 
     try:
         pakket = version("risicoradar")

@@ -8,6 +8,6 @@ SELECT
     postcode,
     aanleiding,
     redenen
-FROM marts.control_list
+FROM marts.controlelijst
 WHERE maand = $maand
 ORDER BY rang

@@ -4,7 +4,7 @@ SELECT
     coalesce(buurtcode, 'onbekend') AS buurtcode,
     aanleiding,
     count(*)::INTEGER AS adressen
-FROM marts.control_list
+FROM marts.controlelijst
 WHERE maand = $maand
 GROUP BY ALL
 ORDER BY ALL

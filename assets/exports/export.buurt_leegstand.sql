@@ -6,6 +6,6 @@ SELECT
     woningen,
     leegstaand,
     woz_meegenomen
-FROM marts.vacancy_buurt
+FROM marts.leegstand_buurt
 WHERE maand = $maand
 ORDER BY buurtcode

@@ -43,14 +43,14 @@ import duckdb
 from assets.evaluation import TABLES as EVALUATIE_TABLES
 from assets.exports.audit import ensure_audit, os_user
 from assets.exports.riec import ADDRESS_PREFIX, FOLDER
+from data_contracts.months import add_months, is_month, month_of
 
 
 DEFAULT_TERM = 24
 # Aggregates (no address level) keep their history: per-buurt vacancy and every evaluation table.
-AGGREGATE_TABLES = {"marts.vacancy_buurt", *EVALUATIE_TABLES}
+AGGREGATE_TABLES = {"marts.leegstand_buurt", *EVALUATIE_TABLES}
 KEPT_SCHEMAS = {"audit"}
 KEPT_OUTPUT = {"trends"}  # plus export_riec/ without its address files
-MONTH_NAME = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 INBOX_MONTH = re.compile(r"_(\d{4}-(?:0[1-9]|1[0-2]))\.[A-Za-z0-9]+$")
 
 
@@ -59,8 +59,7 @@ class OpschoningMislukt(Exception):
 
 
 def oldest_kept_month(vandaag: dt.date, bewaartermijn: int) -> str:
-    index = vandaag.year * 12 + vandaag.month - 1 - bewaartermijn
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return add_months(month_of(vandaag), -bewaartermijn)
 
 
 def address_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -150,7 +149,7 @@ def _removable(month_folder: Path) -> list[Path]:
 def _old_month_folders(output: Path, grens: str) -> list[Path]:
     if not output.is_dir():
         return []
-    return [p for p in sorted(output.iterdir()) if p.is_dir() and MONTH_NAME.match(p.name) and p.name < grens]
+    return [p for p in sorted(output.iterdir()) if p.is_dir() and is_month(p.name) and p.name < grens]
 
 
 def _clean_output(output: Path, grens: str) -> tuple[int, list[str]]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import shutil
 import tempfile
 import uuid
@@ -40,12 +39,12 @@ from assets.exports.suppression import Rule, threshold_from
 from assets.exports.tables import TREND_DESCRIPTIONS, buurtcijfers, suppress_trends
 from assets.warehouse import month_params, query, scalar
 from assets.writing import past_in_excel, replace_dir, write_sheet
+from data_contracts.months import is_month
 from data_contracts.reading import sha256_of as sha256
 
 FOLDER = "export_riec"
 TMP_PREFIX = ".export_riec-tmp-"
 ADDRESS_PREFIX = "adressen_"
-MAAND = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 DOEL = (
     "Regionaal informatiebeeld mensenhandel (RIEC Den Haag): trends en buurtcijfers over signalen, "
@@ -274,7 +273,7 @@ def export_riec(
     beleid 5.6.2 ({1: "...", ...}); steps not given are answered from what the export can state
     or marked 'niet vastgelegd'. `gebruiker` defaults to the OS user.
     """
-    if not MAAND.match(str(maand)):
+    if not is_month(maand):
         raise ExportFout(f"'{maand}' is geen maand; gebruik JJJJ-MM, bijvoorbeeld 2026-10.")
     ontvanger = (ontvanger or "").strip()
     if not ontvanger:
@@ -300,7 +299,7 @@ def export_riec(
                          f"probeer het later opnieuw.\n{exc}") from exc
     try:
         ensure_audit(con)
-        if not scalar(con, "SELECT count(*) FROM marts.vacancy_buurt WHERE maand = $maand", {"maand": maand}):
+        if not scalar(con, "SELECT count(*) FROM marts.leegstand_buurt WHERE maand = $maand", {"maand": maand}):
             raise ExportFout(f"Maand {maand} is niet verwerkt in het warehouse; draai eerst: risicoradar run --maand {maand}")
         tables = _tables(con, settings, maand, rule, adressen)
         target = settings.output_month(maand) / FOLDER

@@ -45,7 +45,7 @@ def _parts_table(frame: pd.DataFrame, parts: list[str], total: str, rule: Rule, 
 
 
 def leegstand_buurt(frame: pd.DataFrame, rule: Rule) -> pd.DataFrame:
-    """One month of marts.vacancy_buurt: buurt x {leegstaand, bewoond}, woningen as row total,
+    """One month of marts.leegstand_buurt: buurt x {leegstaand, bewoond}, woningen as row total,
     a gemeente total row. Columns: buurtcode, buurtnaam, woningen, leegstaand, leegstand_pct."""
     frame = frame.sort_values("buurtcode").reset_index(drop=True)
     data = frame.assign(
@@ -54,7 +54,7 @@ def leegstand_buurt(frame: pd.DataFrame, rule: Rule) -> pd.DataFrame:
     )
     data["bewoond"] = data["woningen"] - data["leegstaand"]
     if (data["bewoond"] < 0).any():
-        raise ValueError("leegstaand groter dan woningen in marts.vacancy_buurt")
+        raise ValueError("leegstaand groter dan woningen in marts.leegstand_buurt")
     published, hidden, counts = _parts_table(data, ["leegstaand", "bewoond"], "woningen", rule, col_totals=True)
     out = pd.DataFrame({
         "buurtcode": list(data["buurtcode"]) + [TOTAL],

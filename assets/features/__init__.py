@@ -7,11 +7,11 @@ import duckdb
 from assets.warehouse import replace_month
 
 OWNERS = ["team:aov-informatie"]
-ADDRESS_FEATURES = dg.AssetKey(["marts", "address_features"])
+ADDRESS_FEATURES = dg.AssetKey(["marts", "adreskenmerken"])
 
 
 def build(con: duckdb.DuckDBPyConnection, params: dict) -> dict[str, int]:
-    return {"marts.address_features": replace_month(con, "marts.address_features", params)}
+    return {"marts.adreskenmerken": replace_month(con, "marts.adreskenmerken", params)}
 
 
 def specs() -> list[dg.AssetSpec]:
@@ -22,12 +22,12 @@ def specs() -> list[dg.AssetSpec]:
                 "Kenmerken per verblijfsobject per maand: m² per ingeschrevene, bewoning zonder woonfunctie, "
                 "in- en uitschrijvingen (12 mnd), VOW (24 mnd), briefadressen, vestigingen (risicosector, "
                 "uitzendbureau), RNI-verblijfsadres (12 mnd), geverifieerde signalen (12 mnd), laatste controle, "
-                "leegstand. Alleen feiten over het object. SQL: assets/features/marts.address_features.sql."
+                "leegstand. Alleen feiten over het object. SQL: assets/features/marts.adreskenmerken.sql."
             ),
             group_name="kenmerken",
             owners=OWNERS,
             kinds={"duckdb"},
-            deps=[dg.AssetKey(["marts", "vacancy"])]
+            deps=[dg.AssetKey(["marts", "leegstand"])]
             + [dg.AssetKey(["staging", s]) for s in ("bag_verblijfsobject", "brp_adrestellingen", "rni_inschrijvingen", "kvk_vestigingen", "signalen", "controles")],
         )
     ]

@@ -17,7 +17,7 @@ import pandas as pd
 from assets.ingest.buurten import buurten_table, join_buurten, read_buurten  # noqa: F401 (join_buurten: public)
 from assets.warehouse import replace_month
 from data_contracts.contract import SOURCES as CONTRACT_SOURCES
-from pipelines.settings import Settings
+from assets.settings import Settings
 
 # Every contract source except the yearly victim figures, in load order (BAG first).
 MONTHLY_SOURCES = tuple(s for s in CONTRACT_SOURCES if s != "slachtoffers")
@@ -388,7 +388,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
 
 def reference_paths(settings: Settings) -> list[Path]:
     """Every file the reference job (buurten, slachtoffers, algoritmebeschrijving) reads."""
-    from pipelines.settings import REFERENCE_DIR
+    from assets.settings import REFERENCE_DIR
 
     return [
         settings.buurten_path,
@@ -405,7 +405,7 @@ def reference_fingerprint(settings: Settings) -> str:
     each reference materialization; `risicoradar run` skips the job while it is unchanged."""
     import hashlib
 
-    from pipelines.settings import PROJECT_DIR
+    from assets.settings import PROJECT_DIR
 
     code = [PROJECT_DIR / f for f in ("assets/ingest/__init__.py", "assets/ingest/buurten.py", "assets/scoring/algoritmeregister.py",
                                       "assets/scoring/config.py", "data_contracts/slachtoffers.py")]
@@ -421,7 +421,7 @@ def reference_fingerprint(settings: Settings) -> str:
 import dagster as dg  # noqa: E402
 from dagster_duckdb import DuckDBResource  # noqa: E402
 
-from pipelines.resources import Instellingen  # noqa: E402
+from assets.resources import DataFolder  # noqa: E402
 
 OWNERS = ["team:aov-informatie"]
 CONTRACT_CHECK = "contract"
@@ -483,10 +483,10 @@ def check_specs() -> list[dg.AssetCheckSpec]:
     pool="duckdb_writer",
     description="CBS-buurten van de gemeente (CBS/PDOK, CC BY 4.0): code, naam en geometrie voor kaarten. Referentie, niet per maand.",
 )
-def cbs_buurten(context: dg.AssetExecutionContext, duckdb: DuckDBResource, instellingen: Instellingen) -> dg.MaterializeResult:
+def cbs_buurten(context: dg.AssetExecutionContext, duckdb: DuckDBResource, data_folder: DataFolder) -> dg.MaterializeResult:
     from assets.warehouse import connect
 
-    settings = instellingen.settings()
+    settings = data_folder.settings()
     with connect(duckdb) as con:
         con.execute("BEGIN TRANSACTION")
         n = load_reference(con, settings)
@@ -506,13 +506,13 @@ def cbs_buurten(context: dg.AssetExecutionContext, duckdb: DuckDBResource, inste
     pool="duckdb_writer",
     description="Slachtofferaantallen SHOP/CoMensha per jaar en uitbuitingsvorm (lang formaat). Bevat altijd Tabel 1 van het beleid (SHOP, Hollands Midden 2018-2022) plus alle bestanden in inbox/slachtoffers/.",
 )
-def slachtoffers(context: dg.AssetExecutionContext, duckdb: DuckDBResource, instellingen: Instellingen) -> dg.MaterializeResult:
+def slachtoffers(context: dg.AssetExecutionContext, duckdb: DuckDBResource, data_folder: DataFolder) -> dg.MaterializeResult:
     from data_contracts import validate_slachtoffers
 
     from assets.warehouse import connect
-    from pipelines.settings import REFERENCE_DIR
+    from assets.settings import REFERENCE_DIR
 
-    settings = instellingen.settings()
+    settings = data_folder.settings()
     paths = sorted(REFERENCE_DIR.glob("slachtoffers_*.csv")) + sorted((settings.inbox / "slachtoffers").glob("slachtoffers_*.csv"))
     result = validate_slachtoffers(paths)
     with connect(duckdb) as con:

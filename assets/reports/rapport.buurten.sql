@@ -3,19 +3,19 @@
 -- counted: it says nothing about the buurt), and the average score per verblijfsobject.
 WITH leegstand AS (
     SELECT buurtcode, woningen, leegstaand, leegstand_pct, verschil_vorige_maand
-    FROM marts.vacancy_buurt WHERE maand = $maand
+    FROM marts.leegstand_buurt WHERE maand = $maand
 ),
 lijst AS (
     SELECT buurtcode,
            count(*) FILTER (WHERE aanleiding = 'risicolijst') AS op_risicolijst,
            count(*) FILTER (WHERE aanleiding = 'steekproef') AS in_steekproef
-    FROM marts.control_list WHERE maand = $maand
+    FROM marts.controlelijst WHERE maand = $maand
     GROUP BY buurtcode
 ),
 scores AS (
     SELECT buurtcode, count(*) AS objecten, avg(score) AS gemiddelde_score,
            count(*) FILTER (WHERE score > 0) AS objecten_met_score
-    FROM marts.address_scores WHERE maand = $maand
+    FROM marts.adresscores WHERE maand = $maand
     GROUP BY buurtcode
 )
 SELECT

@@ -20,9 +20,9 @@ SELECT
     f.laatste_controle_uitkomst,
     v.x,
     v.y
-FROM marts.control_list AS c
+FROM marts.controlelijst AS c
 LEFT JOIN staging.bag_verblijfsobject AS v ON v.maand = c.maand AND v.identificatie = c.verblijfsobject_id
 LEFT JOIN staging.cbs_buurten AS b ON b.buurtcode = c.buurtcode
-LEFT JOIN marts.address_features AS f ON f.maand = c.maand AND f.verblijfsobject_id = c.verblijfsobject_id
+LEFT JOIN marts.adreskenmerken AS f ON f.maand = c.maand AND f.verblijfsobject_id = c.verblijfsobject_id
 WHERE c.maand = $maand
 ORDER BY c.rang

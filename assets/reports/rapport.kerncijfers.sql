@@ -11,11 +11,11 @@ verwerkt AS (
 ),
 cijfers AS (
     SELECT 1 AS volgorde, 'leegstand' AS sleutel, m.rol,
-           (SELECT count(*) FILTER (WHERE leegstand) FROM marts.vacancy v WHERE v.maand = m.maand)::DOUBLE AS waarde
+           (SELECT count(*) FILTER (WHERE leegstand) FROM marts.leegstand v WHERE v.maand = m.maand)::DOUBLE AS waarde
     FROM maanden m
     UNION ALL
     SELECT 2, 'woningen', m.rol,
-           (SELECT count(*) FILTER (WHERE is_woning) FROM marts.vacancy v WHERE v.maand = m.maand)::DOUBLE
+           (SELECT count(*) FILTER (WHERE is_woning) FROM marts.leegstand v WHERE v.maand = m.maand)::DOUBLE
     FROM maanden m
     UNION ALL
     SELECT 3, 'ingeschrevenen', m.rol,
@@ -42,11 +42,11 @@ cijfers AS (
     FROM maanden m
     UNION ALL
     SELECT 8, 'controlelijst', m.rol,
-           (SELECT count(*) FILTER (WHERE aanleiding = 'risicolijst') FROM marts.control_list c WHERE c.maand = m.maand)::DOUBLE
+           (SELECT count(*) FILTER (WHERE aanleiding = 'risicolijst') FROM marts.controlelijst c WHERE c.maand = m.maand)::DOUBLE
     FROM maanden m
     UNION ALL
     SELECT 9, 'steekproef', m.rol,
-           (SELECT count(*) FILTER (WHERE aanleiding = 'steekproef') FROM marts.control_list c WHERE c.maand = m.maand)::DOUBLE
+           (SELECT count(*) FILTER (WHERE aanleiding = 'steekproef') FROM marts.controlelijst c WHERE c.maand = m.maand)::DOUBLE
     FROM maanden m
 )
 SELECT

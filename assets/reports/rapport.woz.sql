@@ -4,7 +4,7 @@ WITH gebruikt AS (
     SELECT max(maand) AS woz_maand FROM staging.woz_gebruik WHERE maand <= $maand
 )
 SELECT
-    coalesce((SELECT bool_or(woz_meegenomen) FROM marts.vacancy WHERE maand = $maand), false) AS woz_meegenomen,
+    coalesce((SELECT bool_or(woz_meegenomen) FROM marts.leegstand WHERE maand = $maand), false) AS woz_meegenomen,
     g.woz_maand,
     (SELECT bestand FROM audit.bronnen_maand a WHERE a.maand = g.woz_maand AND a.bron = 'woz_gebruik') AS bestand
 FROM gebruikt AS g

@@ -9,8 +9,8 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.warehouse import connect
-from pipelines.partitions import maand_partitions
-from pipelines.resources import Instellingen
+from assets.partitions import maand_partitions
+from assets.resources import DataFolder
 
 OWNERS = ["team:aov-informatie"]
 TRENDTABELLEN = dg.AssetKey(["rapportage", "trendtabellen"])
@@ -18,17 +18,17 @@ MAANDRAPPORTAGE = dg.AssetKey(["rapportage", "maandrapportage"])
 
 # What the reports read: the month's marts and the reference tables.
 BRONNEN = [
-    dg.AssetKey(["marts", "vacancy_buurt"]),
-    dg.AssetKey(["marts", "address_scores"]),
-    dg.AssetKey(["marts", "control_list"]),
+    dg.AssetKey(["marts", "leegstand_buurt"]),
+    dg.AssetKey(["marts", "adresscores"]),
+    dg.AssetKey(["marts", "controlelijst"]),
     dg.AssetKey(["marts", "evaluatie_aanleiding"]),
     dg.AssetKey(["staging", "rni_inschrijvingen"]),
     dg.AssetKey(["staging", "controles"]),
     dg.AssetKey(["staging", "slachtoffers"]),
 ]
 RAPPORT_BRONNEN = BRONNEN + [
-    dg.AssetKey(["marts", "vacancy"]),
-    dg.AssetKey(["marts", "address_features"]),
+    dg.AssetKey(["marts", "leegstand"]),
+    dg.AssetKey(["marts", "adreskenmerken"]),
     dg.AssetKey(["marts", "evaluatie_indicator"]),
     dg.AssetKey(["marts", "evaluatie_scoreklasse"]),
     dg.AssetKey(["marts", "evaluatie_precisie"]),
@@ -57,12 +57,12 @@ RAPPORT_BRONNEN = BRONNEN + [
         "Ongeschoonde aantallen voor intern gebruik. SQL: assets/reports/trend.*.sql."
     ),
 )
-def trendtabellen(context: dg.AssetExecutionContext, duckdb: DuckDBResource, instellingen: Instellingen) -> dg.MaterializeResult:
+def trendtabellen(context: dg.AssetExecutionContext, duckdb: DuckDBResource, data_folder: DataFolder) -> dg.MaterializeResult:
     """Write the month's trend tables (CSV + XLSX) into <output>/<maand>/trends/."""
     from assets.reports.report import MaandNietVerwerkt, build_trend_files
     from assets.reports.trends import trend_tables
 
-    settings = instellingen.settings()
+    settings = data_folder.settings()
     maand = context.partition_key
     with connect(duckdb) as con:
         tables = trend_tables(con, maand)
@@ -98,11 +98,11 @@ def trendtabellen(context: dg.AssetExecutionContext, duckdb: DuckDBResource, ins
         "output/<maand>/figuren/ als Chromium beschikbaar is."
     ),
 )
-def maandrapportage(context: dg.AssetExecutionContext, duckdb: DuckDBResource, instellingen: Instellingen) -> dg.MaterializeResult:
+def maandrapportage(context: dg.AssetExecutionContext, duckdb: DuckDBResource, data_folder: DataFolder) -> dg.MaterializeResult:
     """Render and publish the month's HTML report (and PNGs when Chromium is there)."""
     from assets.reports.report import MaandNietVerwerkt, build_report
 
-    settings = instellingen.settings()
+    settings = data_folder.settings()
     maand = context.partition_key
     # PNGs (for e-mail and print) cost ~1 s per figure. instellingen.yaml, rapportage: png:
     # "laatste" (default) = only for the newest month in the inbox, so a backfill of two years

@@ -25,7 +25,7 @@ from assets.reports import figures as fg
 from assets.reports.figures import getal, procent
 from assets.reports.trends import TREND_TABLES, UITBUITINGSVORMEN, trend_tables
 from assets.reports.writers import Publication, files_under
-from assets.scoring import maandnaam
+from data_contracts.months import maandnaam
 from assets.scoring.algoritmeregister import beschrijving, indicator_regel
 from assets.scoring.config import TOEGESTANE_KENMERKEN, Indicator, load
 from assets.warehouse import month_params, query

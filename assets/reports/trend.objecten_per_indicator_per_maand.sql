@@ -3,12 +3,12 @@
 -- including $maand. An indicator that occurs in some month gets a row (0) in every month.
 WITH per_object AS (
     SELECT DISTINCT s.maand, s.verblijfsobject_id, i.indicator
-    FROM marts.address_scores AS s, unnest(s.indicatoren) AS i(indicator)
+    FROM marts.adresscores AS s, unnest(s.indicatoren) AS i(indicator)
     WHERE s.maand <= $maand
 ),
 lijst AS (
     SELECT maand, verblijfsobject_id
-    FROM marts.control_list
+    FROM marts.controlelijst
     WHERE maand <= $maand AND aanleiding = 'risicolijst'
 ),
 telling AS (
@@ -20,7 +20,7 @@ telling AS (
     GROUP BY p.maand, p.indicator
 ),
 maanden AS (
-    SELECT DISTINCT maand FROM marts.address_scores WHERE maand <= $maand
+    SELECT DISTINCT maand FROM marts.adresscores WHERE maand <= $maand
 ),
 indicatoren AS (
     SELECT DISTINCT indicator FROM telling

@@ -9,12 +9,12 @@ whatever takes them outside the municipality (the RIEC export), not of this modu
 """
 from __future__ import annotations
 
-import re
 
 import duckdb
 import pandas as pd
 
 from assets.warehouse import month_params, query
+from data_contracts.months import is_month
 
 # Table name -> what it holds (Dutch; used as sheet/file description in the outputs).
 TREND_TABLES: dict[str, str] = {
@@ -34,14 +34,13 @@ UITBUITINGSVORMEN: dict[str, str] = {
     "onbekend": "Onbekend",
 }
 
-_MAAND = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def trend_table(con: duckdb.DuckDBPyConnection, name: str, maand: str) -> pd.DataFrame:
     """One trend table (see TREND_TABLES) up to and including `maand` ('YYYY-MM')."""
     if name not in TREND_TABLES:
         raise KeyError(f"unknown trend table {name!r}; known: {', '.join(TREND_TABLES)}")
-    if not _MAAND.match(str(maand)):
+    if not is_month(maand):
         raise ValueError(f"'{maand}' is geen maand; gebruik JJJJ-MM")
     return query(con, f"trend.{name}", month_params(maand)).df()
 

@@ -1,6 +1,6 @@
 """Scoring layer: transparent rules per address and the monthly control list.
 
-Score = sum of the points of the indicators an address meets (pipelines/config/indicatoren.yaml);
+Score = sum of the points of the indicators an address meets (assets/config/indicatoren.yaml);
 at most four reasons per address in plain Dutch. The control list is top-k by capacity plus a
 seeded random sample outside it. Nothing here decides anything about a resident: the list is a
 proposal for the signaleringsoverleg.
@@ -9,17 +9,7 @@ import duckdb
 
 from assets.scoring.config import Indicator, load, thresholds_frame
 from assets.warehouse import replace_month
-
-MAANDNAMEN = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)
-
-
-def maandnaam(maand: str) -> str:
-    """'2026-10' -> 'oktober 2026'."""
-    return f"{MAANDNAMEN[int(maand[5:7]) - 1]} {maand[:4]}"
-
+from data_contracts.months import maandnaam
 
 def register_indicators(con: duckdb.DuckDBPyConnection, indicatoren: list[Indicator]) -> None:
     frame = thresholds_frame(indicatoren)
@@ -30,13 +20,13 @@ def register_indicators(con: duckdb.DuckDBPyConnection, indicatoren: list[Indica
 
 def build_scores(con: duckdb.DuckDBPyConnection, params: dict, indicatoren: list[Indicator]) -> int:
     register_indicators(con, indicatoren)
-    return replace_month(con, "marts.address_scores", {**params, "maandnaam": maandnaam(params["maand"])})
+    return replace_month(con, "marts.adresscores", {**params, "maandnaam": maandnaam(params["maand"])})
 
 
 def build_control_list(con: duckdb.DuckDBPyConnection, params: dict, lijst: dict) -> int:
     return replace_month(
         con,
-        "marts.control_list",
+        "marts.controlelijst",
         {
             **params,
             "capaciteit": int(lijst.get("capaciteit", 25)),
@@ -47,17 +37,17 @@ def build_control_list(con: duckdb.DuckDBPyConnection, params: dict, lijst: dict
     )
 
 
-__all__ = ["build_scores", "build_control_list", "load", "maandnaam"]
+__all__ = ["build_scores", "build_control_list", "load"]
 
 
 # --- Dagster ---------------------------------------------------------------------------------
 import dagster as dg  # noqa: E402
 
-from pipelines.resources import Instellingen  # noqa: E402
+from assets.resources import DataFolder  # noqa: E402
 
 OWNERS = ["team:aov-informatie"]
-ADDRESS_SCORES = dg.AssetKey(["marts", "address_scores"])
-CONTROL_LIST = dg.AssetKey(["marts", "control_list"])
+ADDRESS_SCORES = dg.AssetKey(["marts", "adresscores"])
+CONTROL_LIST = dg.AssetKey(["marts", "controlelijst"])
 CHECK_OMVANG = "omvang_controlelijst"
 
 
@@ -66,21 +56,21 @@ def specs() -> list[dg.AssetSpec]:
         dg.AssetSpec(
             ADDRESS_SCORES,
             description=(
-                "Risicoscore per verblijfsobject: punten per indicator (pipelines/config/indicatoren.yaml), "
+                "Risicoscore per verblijfsobject: punten per indicator (assets/config/indicatoren.yaml), "
                 "totaal, rang en hoogstens vier redenen in gewone taal. Regels, geen model. "
-                "SQL: assets/scoring/marts.address_scores.sql."
+                "SQL: assets/scoring/marts.adresscores.sql."
             ),
             group_name="score",
             owners=OWNERS,
             kinds={"duckdb"},
-            deps=[dg.AssetKey(["marts", "address_features"])],
+            deps=[dg.AssetKey(["marts", "adreskenmerken"])],
         ),
         dg.AssetSpec(
             CONTROL_LIST,
             description=(
                 "Voorstel voor het signaleringsoverleg: de top-k adressen (capaciteit) met redenen, plus een "
                 "willekeurige steekproef buiten de top-k als basisniveau. Een voorstel, geen besluit. "
-                "SQL: assets/scoring/marts.control_list.sql."
+                "SQL: assets/scoring/marts.controlelijst.sql."
             ),
             group_name="score",
             owners=OWNERS,
@@ -105,8 +95,8 @@ def check_results(con: duckdb.DuckDBPyConnection, maand: str, lijst: dict) -> li
         """
         SELECT count(*) FILTER (WHERE aanleiding = 'risicolijst'),
                count(*) FILTER (WHERE aanleiding = 'steekproef'),
-               (SELECT count(*) FROM marts.address_scores WHERE maand = $maand AND score > 0)
-        FROM marts.control_list WHERE maand = $maand
+               (SELECT count(*) FROM marts.adresscores WHERE maand = $maand AND score > 0)
+        FROM marts.controlelijst WHERE maand = $maand
         """,
         {"maand": maand},
     ).fetchall()[0]
@@ -142,11 +132,11 @@ ALGORITMEBESCHRIJVING = dg.AssetKey(["rapportage", "algoritmebeschrijving"])
         "gegenereerd uit de draaiende configuratie: <datamap>/output/algoritmeregister.md/.json."
     ),
 )
-def algoritmebeschrijving(context: dg.AssetExecutionContext, instellingen: Instellingen) -> dg.MaterializeResult:
+def algoritmebeschrijving(context: dg.AssetExecutionContext, data_folder: DataFolder) -> dg.MaterializeResult:
     from assets.scoring.algoritmeregister import as_json, as_markdown, beschrijving
     from assets.writing import write_private
 
-    settings = instellingen.settings()
+    settings = data_folder.settings()
     doc = beschrijving(load(settings.indicatoren_path), settings.instellingen)
     md = write_private(settings.output / "algoritmeregister.md", as_markdown(doc))
     js = write_private(settings.output / "algoritmeregister.json", as_json(doc))

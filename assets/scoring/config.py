@@ -1,6 +1,6 @@
 """The indicator configuration: load it, and refuse anything that is not an object-level fact.
 
-The configuration is data (pipelines/config/indicatoren.yaml). Loading validates it against an
+The configuration is data (assets/config/indicatoren.yaml). Loading validates it against an
 allowlist of object-level facts, so that nationality, origin, language, sex, age, names,
 household composition or the neighbourhood itself can never become a score input — the
 lessons of SyRI, the childcare-benefits scandal and the Rotterdam welfare model.
@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-# Object-level facts from marts.address_features that an indicator may use. The unpivot in
-# marts.address_scores.sql lists exactly these columns.
+# Object-level facts from marts.adreskenmerken that an indicator may use. The unpivot in
+# marts.adresscores.sql lists exactly these columns.
 TOEGESTANE_KENMERKEN: dict[str, str] = {
     "m2_per_ingeschrevene": "vloeroppervlak (BAG) gedeeld door ingeschrevenen (BRP)",
     "ingeschrevenen": "aantal ingeschrevenen op het adres (BRP)",

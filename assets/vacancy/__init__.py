@@ -7,15 +7,15 @@ import duckdb
 from assets.warehouse import replace_month
 
 OWNERS = ["team:aov-informatie"]
-VACANCY = dg.AssetKey(["marts", "vacancy"])
-VACANCY_BUURT = dg.AssetKey(["marts", "vacancy_buurt"])
+VACANCY = dg.AssetKey(["marts", "leegstand"])
+VACANCY_BUURT = dg.AssetKey(["marts", "leegstand_buurt"])
 CHECK_VOORRAAD = "woningvoorraad_aanwezig"
 
 
 def build(con: duckdb.DuckDBPyConnection, params: dict) -> dict[str, int]:
     return {
-        "marts.vacancy": replace_month(con, "marts.vacancy", params),
-        "marts.vacancy_buurt": replace_month(con, "marts.vacancy_buurt", params),
+        "marts.leegstand": replace_month(con, "marts.leegstand", params),
+        "marts.leegstand_buurt": replace_month(con, "marts.leegstand_buurt", params),
     }
 
 
@@ -27,7 +27,7 @@ def specs() -> list[dg.AssetSpec]:
             description=(
                 "Administratieve leegstand per verblijfsobject (CBS-definitie: woning zonder BRP-bewoner, "
                 "zonder actieve vestiging en zonder WOZ-gebruik), met het aantal aaneengesloten maanden leeg. "
-                "Zonder WOZ-bestand alleen BAG-BRP-HR (kolom woz_meegenomen). SQL: assets/vacancy/marts.vacancy.sql."
+                "Zonder WOZ-bestand alleen BAG-BRP-HR (kolom woz_meegenomen). SQL: assets/vacancy/marts.leegstand.sql."
             ),
             group_name="leegstand",
             owners=OWNERS,
@@ -58,7 +58,7 @@ def check_specs() -> list[dg.AssetCheckSpec]:
 
 def check_results(con: duckdb.DuckDBPyConnection, maand: str) -> list[dg.AssetCheckResult]:
     woningen, leeg = con.execute(
-        "SELECT count(*) FILTER (WHERE is_woning), count(*) FILTER (WHERE leegstand) FROM marts.vacancy WHERE maand = $maand",
+        "SELECT count(*) FILTER (WHERE is_woning), count(*) FILTER (WHERE leegstand) FROM marts.leegstand WHERE maand = $maand",
         {"maand": maand},
     ).fetchall()[0]
     pct = round(100.0 * leeg / woningen, 2) if woningen else None

@@ -12,8 +12,8 @@ Per scale:
    features, scoring, control list, evaluation, per-buurt outputs, report, maps, trend tables.
    Wall time and peak RSS per repetition; the warehouse is put back between repetitions.
    Dagster's step timings of the last repetition show where the time goes.
-3. The scoring core — marts.vacancy, marts.vacancy_buurt, marts.address_features,
-   marts.address_scores and marts.control_list — on the same inputs (Parquet files exported once
+3. The scoring core — marts.leegstand, marts.leegstand_buurt, marts.adreskenmerken,
+   marts.adresscores and marts.controlelijst — on the same inputs (Parquet files exported once
    from the warehouse, loaded into memory untimed), once with the project's SQL in DuckDB and once
    with the idiomatic pandas version in
    tests/benchmarks/pandas_reference.py, each in its own process (own peak memory). Prints the
@@ -209,7 +209,7 @@ def kern_child(engine: str, inputs: Path, maand: str, herhaal: int, out: Path) -
             scoring.build_scores(con, params, indicatoren)
             scoring.build_control_list(con, params, lijst)
             times.append(time.perf_counter() - t)
-        lijstframe = con.execute("SELECT * FROM marts.control_list WHERE maand = $maand ORDER BY rang", {"maand": maand}).df()
+        lijstframe = con.execute("SELECT * FROM marts.controlelijst WHERE maand = $maand ORDER BY rang", {"maand": maand}).df()
     else:
         import pandas as pd
 
@@ -221,7 +221,7 @@ def kern_child(engine: str, inputs: Path, maand: str, herhaal: int, out: Path) -
             t = time.perf_counter()
             result = run(frames, params, indicatoren, lijst)
             times.append(time.perf_counter() - t)
-        lijstframe = result["control_list"].sort_values("rang")
+        lijstframe = result["controlelijst"].sort_values("rang")
     cols = ["verblijfsobject_id", "rang", "score", "aanleiding", "redenen"]
     lijstframe[cols].to_json(out.with_suffix(".lijst.json"), orient="records")
     out.write_text(json.dumps({"engine": engine, "laden": laden, "times": times,

@@ -3,11 +3,11 @@
 The pandas comparison for the scale benchmark of issue 9 (tests/benchmarks/bench_scale.py): the
 same steps as
 
-    assets/vacancy/marts.vacancy.sql            -> vacancy()
-    assets/vacancy/marts.vacancy_buurt.sql      -> vacancy_buurt()
-    assets/features/marts.address_features.sql  -> address_features()
-    assets/scoring/marts.address_scores.sql     -> address_scores()
-    assets/scoring/marts.control_list.sql       -> control_list()
+    assets/vacancy/marts.leegstand.sql            -> vacancy()
+    assets/vacancy/marts.leegstand_buurt.sql      -> vacancy_buurt()
+    assets/features/marts.adreskenmerken.sql  -> address_features()
+    assets/scoring/marts.adresscores.sql     -> address_scores()
+    assets/scoring/marts.controlelijst.sql       -> control_list()
 
 written as idiomatic, vectorised pandas (merge, groupby, boolean masks, np.select). Loops run over
 configuration (thresholds, template pieces) or output columns, never over addresses; Python is
@@ -42,7 +42,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-from assets.scoring import maandnaam
+from data_contracts.months import maandnaam
 from assets.scoring.config import TOEGESTANE_KENMERKEN, thresholds_frame
 
 # The month's inputs, as the SQL reads them: its rows (month, windows) and the columns the SQL uses,
@@ -73,8 +73,8 @@ INPUT_QUERIES: dict[str, str] = {
     "controles": "SELECT maand, controle_id, datum, nummeraanduiding_id, uitkomst FROM staging.controles",
     "vacancy_vorige": """
         SELECT maand, verblijfsobject_id, leegstand, leegstand_maanden
-        FROM marts.vacancy WHERE maand = $vorige_maand""",
-    "vacancy_buurt_vorige": "SELECT maand, buurtcode, leegstaand FROM marts.vacancy_buurt WHERE maand = $vorige_maand",
+        FROM marts.leegstand WHERE maand = $vorige_maand""",
+    "vacancy_buurt_vorige": "SELECT maand, buurtcode, leegstaand FROM marts.leegstand_buurt WHERE maand = $vorige_maand",
     "cbs_buurten": "SELECT buurtcode, buurtnaam FROM staging.cbs_buurten",
 }
 INPUT_TABLES: dict[str, str] = {
@@ -85,8 +85,8 @@ INPUT_TABLES: dict[str, str] = {
     "rni_inschrijvingen": "staging.rni_inschrijvingen",
     "signalen": "staging.signalen",
     "controles": "staging.controles",
-    "vacancy_vorige": "marts.vacancy",
-    "vacancy_buurt_vorige": "marts.vacancy_buurt",
+    "vacancy_vorige": "marts.leegstand",
+    "vacancy_buurt_vorige": "marts.leegstand_buurt",
     "cbs_buurten": "staging.cbs_buurten",
 }
 
@@ -124,11 +124,11 @@ def run(inputs: dict[str, pd.DataFrame], params: dict, indicatoren, lijst: dict)
     features = address_features(inputs, params, vac)
     scores = address_scores(features, params, indicatoren)
     return {
-        "vacancy": vac,
-        "vacancy_buurt": vacancy_buurt(inputs, params, vac),
-        "address_features": features,
-        "address_scores": scores,
-        "control_list": control_list(inputs, params, features, scores, lijst),
+        "leegstand": vac,
+        "leegstand_buurt": vacancy_buurt(inputs, params, vac),
+        "adreskenmerken": features,
+        "adresscores": scores,
+        "controlelijst": control_list(inputs, params, features, scores, lijst),
     }
 
 
@@ -195,7 +195,7 @@ def _getal_tekst(drempel: float) -> str:
     return (tekst[:-2] if tekst.endswith(".0") else tekst).replace(".", ",")
 
 
-# --- marts.vacancy.sql -----------------------------------------------------------------------
+# --- marts.leegstand.sql -----------------------------------------------------------------------
 
 def vacancy(inputs: dict[str, pd.DataFrame], params: dict) -> pd.DataFrame:
     maand = params["maand"]
@@ -242,7 +242,7 @@ def vacancy(inputs: dict[str, pd.DataFrame], params: dict) -> pd.DataFrame:
     ]]
 
 
-# --- marts.vacancy_buurt.sql -----------------------------------------------------------------
+# --- marts.leegstand_buurt.sql -----------------------------------------------------------------
 
 def vacancy_buurt(inputs: dict[str, pd.DataFrame], params: dict, vac: pd.DataFrame) -> pd.DataFrame:
     deze_maand = (
@@ -263,7 +263,7 @@ def vacancy_buurt(inputs: dict[str, pd.DataFrame], params: dict, vac: pd.DataFra
               "verschil_vorige_maand", "woz_meegenomen"]]
 
 
-# --- marts.address_features.sql --------------------------------------------------------------
+# --- marts.adreskenmerken.sql --------------------------------------------------------------
 
 def address_features(inputs: dict[str, pd.DataFrame], params: dict, vac: pd.DataFrame) -> pd.DataFrame:
     maand, peildatum = params["maand"], pd.Timestamp(params["peildatum"])
@@ -374,7 +374,7 @@ def address_features(inputs: dict[str, pd.DataFrame], params: dict, vac: pd.Data
     ]]
 
 
-# --- marts.address_scores.sql ----------------------------------------------------------------
+# --- marts.adresscores.sql ----------------------------------------------------------------
 
 def address_scores(features: pd.DataFrame, params: dict, indicatoren) -> pd.DataFrame:
     maand = params["maand"]
@@ -458,7 +458,7 @@ def address_scores(features: pd.DataFrame, params: dict, indicatoren) -> pd.Data
     return scores[["maand", "verblijfsobject_id", "buurtcode", "score", "rang", "indicatoren", "redenen"]]
 
 
-# --- marts.control_list.sql ------------------------------------------------------------------
+# --- marts.controlelijst.sql ------------------------------------------------------------------
 
 def control_list(inputs: dict[str, pd.DataFrame], params: dict, features: pd.DataFrame,
                  scores: pd.DataFrame, lijst: dict) -> pd.DataFrame:

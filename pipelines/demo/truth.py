@@ -19,7 +19,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-SBI_CONFIG = Path(__file__).parent / "config" / "sbi_risico.csv"
+from assets.settings import CONFIG_DIR
+
+SBI_CONFIG = CONFIG_DIR / "sbi_risico.csv"
 WONING_STATUSES = {"Verblijfsobject in gebruik", "Verblijfsobject in gebruik (niet ingemeten)",
                    "Verblijfsobject buiten gebruik"}
 INDICATOREN = [

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-REFERENCE_DIR = Path(__file__).parent / "reference"
+from assets.settings import REFERENCE_DIR
+
 ZOETERWOUDE_BUURTEN = REFERENCE_DIR / "zoeterwoude_buurten_2025_rd.geojson"
 
 GEMEENTE_CODE = 638  # Zoeterwoude

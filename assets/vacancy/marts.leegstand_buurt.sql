@@ -1,16 +1,16 @@
--- marts.vacancy_buurt: administrative vacancy per CBS buurt for one month: dwelling stock,
+-- marts.leegstand_buurt: administrative vacancy per CBS buurt for one month: dwelling stock,
 -- vacant dwellings, rate, and the change against the previous month.
 WITH deze_maand AS (
     SELECT coalesce(buurtcode, 'onbekend') AS buurtcode,
            count(*) FILTER (WHERE is_woning) AS woningen,
            count(*) FILTER (WHERE leegstand) AS leegstaand,
            bool_and(woz_meegenomen) AS woz_meegenomen
-    FROM marts.vacancy
+    FROM marts.leegstand
     WHERE maand = $maand
     GROUP BY ALL
 ),
 vorige AS (
-    SELECT buurtcode, leegstaand FROM marts.vacancy_buurt WHERE maand = $vorige_maand
+    SELECT buurtcode, leegstaand FROM marts.leegstand_buurt WHERE maand = $vorige_maand
 )
 SELECT
     $maand AS maand,

@@ -1,4 +1,4 @@
--- marts.address_scores: points per indicator, total score, rank and at most four reasons in
+-- marts.adresscores: points per indicator, total score, rank and at most four reasons in
 -- plain Dutch for every verblijfsobject of one month. The indicator thresholds come from the
 -- configuration (table indicator_drempels, registered by the scoring module); the facts the
 -- score may read are exactly the columns unpivoted below (the allowlist). A zero count is no
@@ -23,7 +23,7 @@ WITH kenmerken AS (
            nullif(uitzend_op_woning, 0)::DOUBLE                    AS uitzend_op_woning,
            nullif(rni_inschrijvingen_12m, 0)::DOUBLE               AS rni_inschrijvingen_12m,
            nullif(geverifieerde_signalen_12m, 0)::DOUBLE           AS geverifieerde_signalen_12m
-    FROM marts.address_features
+    FROM marts.adreskenmerken
     WHERE maand = $maand
 ),
 waarden AS (

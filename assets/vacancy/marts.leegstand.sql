@@ -1,4 +1,4 @@
--- marts.vacancy: administrative vacancy (CBS definition) per verblijfsobject for one month.
+-- marts.leegstand: administrative vacancy (CBS definition) per verblijfsobject for one month.
 -- A woning is vacant when nobody is registered there in the BRP (briefadressen do not count),
 -- no active establishment is matched to it in the HR, and the WOZ shows no use. Without any WOZ
 -- file at or before the month, vacancy is BAG-BRP-HR only (woz_meegenomen = false).
@@ -31,7 +31,7 @@ woz AS (
 ),
 vorige AS (
     SELECT verblijfsobject_id, leegstand_maanden
-    FROM marts.vacancy
+    FROM marts.leegstand
     WHERE maand = $vorige_maand AND leegstand
 ),
 gemarkeerd AS (

@@ -7,7 +7,7 @@ byte-identical files. All persons, addresses and businesses are synthetic; no sl
 file is written (the real SHOP table ships with the project).
 
 Truth (never read by the pipeline), computed from the written files with the definitions of
-INTERFACES.md (pipelines/demo_truth.py), not from the generator's intentions:
+INTERFACES.md (pipelines/demo/truth.py), not from the generator's intentions:
 
 ``<data>/demo_waarheid/waarheid.json``
     beschrijving, schaal, seed, gemeente ("0638" or "*"), maanden [YYYY-MM...], bag_formaat,
@@ -38,7 +38,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 import time
 from pathlib import Path
 
@@ -48,9 +47,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from pipelines import demo_registers as dr
-from pipelines import demo_truth as dtr
-from pipelines.demo_world import build_world
+from pipelines.demo import registers as dr
+from pipelines.demo import truth as dtr
+from data_contracts.months import add_months, is_month, last_completed_month, month_range
+from pipelines.demo.world import build_world
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,6 @@ WAARHEID_DIR = "demo_waarheid"
 INBOX_DIRS = ("bag", "brp", "rni", "kvk", "woz", "signalen")
 GEPLANTE_KOLOMMEN = ["geval_id", "soort", "verblijfsobject_id", "nummeraanduiding_id", "eerste_maand",
                      "laatste_maand", "verwachte_indicatoren", "gemeentecode"]
-_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def _peak_gb() -> float:
@@ -72,21 +71,15 @@ def _peak_gb() -> float:
 
 def default_end_month(today: dt.date | None = None) -> str:
     """The last completed calendar month."""
-    today = today or dt.date.today()
-    first = today.replace(day=1)
-    last = first - dt.timedelta(days=1)
-    return f"{last.year:04d}-{last.month:02d}"
+    return last_completed_month(today)
 
 
 def month_labels(end_month: str, months: int) -> list[str]:
-    m = _MONTH_RE.match(end_month or "")
-    if not m:
+    if not is_month(end_month):
         raise ValueError(f"eindmaand {end_month!r} moet de vorm JJJJ-MM hebben")
     if months < 1:
         raise ValueError("aantal maanden moet minstens 1 zijn")
-    y, mo = int(m.group(1)), int(m.group(2))
-    idx = y * 12 + mo - 1
-    return [f"{(i // 12):04d}-{(i % 12) + 1:02d}" for i in range(idx - months + 1, idx + 1)]
+    return month_range(add_months(end_month, 1 - months), end_month)
 
 
 def _write_csv(table: pa.Table, path: Path) -> None:

@@ -1,17 +1,17 @@
--- marts.control_list: the proposal for the signaleringsoverleg of one month. The top-k
+-- marts.controlelijst: the proposal for the signaleringsoverleg of one month. The top-k
 -- addresses by score (k = capacity), leaving out objects whose last control in the rest period
 -- found nothing, plus a seeded random sample from outside the top-k (aanleiding 'steekproef')
 -- so that hit rates can be compared with a base rate. People decide; this is a proposal.
 WITH rust AS (
     SELECT verblijfsobject_id
-    FROM marts.address_features
+    FROM marts.adreskenmerken
     WHERE maand = $maand
       AND laatste_controle_uitkomst = 'geen bijzonderheden'
       AND laatste_controle_datum > $peildatum - to_months($rustperiode_maanden)
 ),
 kandidaten AS (
     SELECT s.*
-    FROM marts.address_scores AS s
+    FROM marts.adresscores AS s
     WHERE s.maand = $maand AND s.score > 0
       AND s.verblijfsobject_id NOT IN (SELECT verblijfsobject_id FROM rust)
 ),
@@ -24,7 +24,7 @@ top_k AS (
 populatie AS (
     -- places where people live or work: the base rate is measured there
     SELECT f.verblijfsobject_id
-    FROM marts.address_features AS f
+    FROM marts.adreskenmerken AS f
     WHERE f.maand = $maand
       AND (f.is_woning OR f.ingeschrevenen > 0 OR f.vestigingen_actief > 0)
       AND f.verblijfsobject_id NOT IN (SELECT verblijfsobject_id FROM top_k)
@@ -33,7 +33,7 @@ populatie AS (
 steekproef AS (
     SELECT p.verblijfsobject_id, s.score, s.redenen, 'steekproef' AS aanleiding
     FROM populatie AS p
-    JOIN marts.address_scores AS s ON s.maand = $maand AND s.verblijfsobject_id = p.verblijfsobject_id
+    JOIN marts.adresscores AS s ON s.maand = $maand AND s.verblijfsobject_id = p.verblijfsobject_id
     ORDER BY md5($steekproef_seed::VARCHAR || '/' || $maand || '/' || p.verblijfsobject_id)
     LIMIT $steekproef
 ),
@@ -56,5 +56,5 @@ SELECT
     v.postcode,
     $steekproef_seed AS steekproef_seed
 FROM lijst AS l
-JOIN marts.address_scores AS s ON s.maand = $maand AND s.verblijfsobject_id = l.verblijfsobject_id
+JOIN marts.adresscores AS s ON s.maand = $maand AND s.verblijfsobject_id = l.verblijfsobject_id
 JOIN staging.bag_verblijfsobject AS v ON v.maand = $maand AND v.identificatie = l.verblijfsobject_id

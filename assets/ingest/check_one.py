@@ -1,4 +1,4 @@
-"""`risicoradar valideer BESTAND`: one file against its contract, warehouse untouched.
+"""One inbox file against its contract, warehouse untouched (`risicoradar valideer BESTAND`).
 
 Referential rules (addresses in that month's BAG, KvK address matching) use the same month's
 BAG file in the same inbox when there is one, else the warehouse read-only, else they are
@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines.settings import Settings
+from assets.settings import Settings
 
 
 def _bag_in_memory(bag_path: Path, settings: Settings, maand: str):
@@ -54,7 +54,8 @@ def _bag_from_warehouse(settings: Settings, maand: str):
     return con, f"Adressen gecontroleerd tegen de BAG van {maand} in het warehouse (alleen-lezen)."
 
 
-def validate_one(path: Path, settings: Settings) -> tuple[list[str], bool]:
+def check_file(path: Path, settings: Settings) -> tuple[list[str], bool]:
+    """The Dutch lines `valideer` prints for one file, and whether the file is accepted."""
     from assets.ingest import REFERENTIAL, _load_kvk, _validate, _write_raw, sbi_prefixes
     from assets.warehouse import month_params
     from data_contracts import parse_inbox_path, validate_slachtoffers

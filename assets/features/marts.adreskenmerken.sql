@@ -1,4 +1,4 @@
--- marts.address_features: one row per verblijfsobject per month with the object-level facts the
+-- marts.adreskenmerken: one row per verblijfsobject per month with the object-level facts the
 -- score may use. Windows run over months already in staging: registrations over 12 months, VOW
 -- over 24 months, RNI stay addresses and verified signals over 12 months. BRP history is joined
 -- through the address (nummeraanduiding), which stays the same when objects are re-registered.
@@ -95,4 +95,4 @@ LEFT JOIN vestigingen AS v USING (verblijfsobject_id)
 LEFT JOIN rni AS r USING (nummeraanduiding_id)
 LEFT JOIN signalen AS s USING (nummeraanduiding_id)
 LEFT JOIN controles AS c USING (nummeraanduiding_id)
-LEFT JOIN marts.vacancy AS va ON va.maand = $maand AND va.verblijfsobject_id = o.verblijfsobject_id
+LEFT JOIN marts.leegstand AS va ON va.maand = $maand AND va.verblijfsobject_id = o.verblijfsobject_id

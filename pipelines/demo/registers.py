@@ -16,8 +16,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import demo_world as dw
-from pipelines.demo_world import K, World, choose_in_groups
+from pipelines.demo import world as dw
+from pipelines.demo.world import K, World, choose_in_groups
 
 # ----------------------------------------------------------------------------- constants
 
