@@ -114,10 +114,6 @@ class InboxFile:
         return self._sha256
 
     @property
-    def superseded(self) -> bool:
-        return self.superseded_by is not None
-
-    @property
     def usable(self) -> bool:
         return self.error is None and self.superseded_by is None
 

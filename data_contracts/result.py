@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 
-QUARANTAINE_COLUMNS = ["bestand", "rij", "kolom", "waarde", "reden"]
 MAX_RIJEN = 10  # row numbers named per finding
 
 
@@ -65,18 +64,6 @@ class Bevinding:
         end = "" if parts[-1].rstrip().endswith(("?", "!", ".")) else "."
         parts.append(f"{end} Wat te doen: " + self.advies.strip())
         return "".join(parts)
-
-    def as_dict(self) -> dict:
-        return {
-            "bestand": self.bestand,
-            "kolom": self.kolom,
-            "regel": self.regel,
-            "rijen": list(self.rijen),
-            "aantal": self.aantal,
-            "voorbeeld": self.voorbeeld,
-            "toelichting": self.toelichting,
-            "advies": self.advies,
-        }
 
 
 def _quote(value: str) -> str:

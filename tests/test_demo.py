@@ -2,7 +2,7 @@
 
 The demo is what a new user sees first and what the end-to-end tests run on, so these tests
 check what such a user would notice: the files look exactly like the contracts in
-SOURCES.md, the figures resemble Zoeterwoude, the planted cases are there and stand out, and
+the input contracts, the figures resemble Zoeterwoude, the planted cases are there and stand out, and
 the ground truth agrees with an independent recount of the written files.
 """
 

@@ -1,13 +1,13 @@
 """Deterministic demo data for risicoradar.
 
 `generate_demo` writes a synthetic but realistic set of monthly inbox files (BAG, BRP counts,
-RNI, KvK, WOZ, signalen, controles) exactly as SOURCES.md specifies, calibrated at gemeente
+RNI, KvK, WOZ, signalen, controles) exactly as the input contracts (data_contracts/*.yaml) specify, calibrated at gemeente
 scale to Zoeterwoude (GM0638), plus the ground truth outside the inbox. Same arguments ->
 byte-identical files. All persons, addresses and businesses are synthetic; no slachtoffers
 file is written (the real SHOP table ships with the project).
 
 Truth (never read by the pipeline), computed from the written files with the definitions of
-INTERFACES.md (pipelines/demo/truth.py), not from the generator's intentions:
+the input contracts and the CBS vacancy definition (pipelines/demo/truth.py), not from the generator's intentions:
 
 ``<data>/demo_waarheid/waarheid.json``
     beschrijving, schaal, seed, gemeente ("0638" or "*"), maanden [YYYY-MM...], bag_formaat,
@@ -251,7 +251,7 @@ def generate_demo(data_dir: Path, months: int = 24, end_month: str | None = None
     rel = [p.relative_to(data_dir).as_posix() for p in written]
     waarheid = {
         "beschrijving": ("Synthetische demodata voor risicoradar; alle personen, adressen en bedrijven zijn "
-                         "verzonnen. Cijfers berekend uit de geschreven bestanden volgens INTERFACES.md."),
+                         "verzonnen. Cijfers berekend uit de geschreven bestanden volgens de datacontracten en de CBS-definitie van leegstand."),
         "schaal": schaal,
         "seed": seed,
         "gemeente": "0638" if schaal == "gemeente" else "*",

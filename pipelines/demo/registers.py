@@ -2,7 +2,7 @@
 
 `Simulator` holds the evolving state of the demo world (residents per address, the pool of
 establishments with start and end dates, the planted cases) and produces one month at a
-time as pyarrow tables in exactly the columns of SOURCES.md. Vectorised with numpy: loops
+time as pyarrow tables in exactly the columns of the input contracts (data_contracts/*.yaml). Vectorised with numpy: loops
 only over months, sectors, planted-case kinds and a few pools.
 """
 
@@ -671,12 +671,6 @@ class Simulator:
         cols["datum_einde"] = date_array(np.where(ended, einde, 0), mask=~ended)
         cols["ind_hoofdvestiging"] = pa.array(np.where(e["hoofd"], "J", "N").astype(object), pa.string())
         return pa.table(cols).filter(pa.array(listed))
-
-    def active_establishment_objects(self, m: int) -> np.ndarray:
-        e = self.est
-        P = days(last_day(self.labels[m]))
-        act = (e["aanv"] <= P) & ((e["einde"] < 0) | (e["einde"] > P))
-        return e["obj"][act]
 
     # ------------------------------------------------------------------ WOZ
     def woz_table(self, m: int) -> pa.Table:

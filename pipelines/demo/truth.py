@@ -1,7 +1,7 @@
 """Ground truth of the demo data, computed from the files as written.
 
 Reads the inbox files of one month back (as strings, like the pipeline receives them) and
-applies the definitions of INTERFACES.md with pandas: gemeente selection on bronhouder,
+applies the contracts' definitions with pandas: gemeente selection on bronhouder,
 CBS dwelling stock, BRP/RNI to hoofdadres, KvK by verblijfsobject_id or normalised address,
 active establishments, SBI categories by longest prefix, administrative vacancy. Also the
 indicator values of a set of objects, to state which indicators a planted case triggers.
@@ -158,7 +158,7 @@ def sbi_soort(codes, cfg: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def norm_address(postcode, huisnummer, huisletter, toevoeging) -> pa.Array:
-    """Normalised address key per INTERFACES.md: postcode upper without spaces, huisnummer,
+    """Normalised address key as the KvK address match uses it: postcode upper without spaces, huisnummer,
     huisletter upper (a single letter in the toevoeging counts as huisletter when the
     huisletter is empty), toevoeging upper without spaces and leading '-'."""
     p = _norm_postcode(postcode)
