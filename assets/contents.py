@@ -49,3 +49,25 @@ def warehouse_months(warehouse: Path) -> dict[str, dict]:
         return {m: {"objecten": o, "lijst": lijst, "quarantaine": q} for m, o, lijst, q in rows}
     finally:
         con.close()
+
+
+class WarehouseBusy(Exception):
+    """Another process holds the warehouse's writer lock: try again later."""
+
+
+def processed_files(warehouse: Path) -> set[tuple[str, str, str]]:
+    """(maand, bron, sha256) of every inbox file the published months were built from (empty
+    when there is no warehouse yet). Raises WarehouseBusy while a run holds the writer."""
+    if not warehouse.exists():
+        return set()
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.IOException as exc:
+        raise WarehouseBusy(str(exc)) from None
+    try:
+        return {tuple(r) for r in con.execute(
+            "SELECT maand, bron, sha256 FROM audit.bronnen_maand WHERE sha256 IS NOT NULL").fetchall()}
+    except duckdb.CatalogException:
+        return set()
+    finally:
+        con.close()

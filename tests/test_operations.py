@@ -88,6 +88,39 @@ def test_sensor_requests_the_files_month_once_per_content(inbox):
     assert json.loads(cursor3)["brp/brp_adrestellingen_2026-09.csv"]["sha256"] != first_key
 
 
+def test_switching_the_sensor_on_over_a_processed_inbox_requests_only_what_is_new(inbox):
+    """First tick (empty cursor, or a reset in the UI): files the warehouse already published
+    with exactly this content are not replayed; a changed file then gives exactly one run."""
+    import duckdb
+
+    from assets.warehouse import ensure_schema
+    from data_contracts.reading import sha256_of
+
+    files = {}
+    for maand in ("2026-08", "2026-09", "2026-10"):
+        for folder, source in (("bag", "bag_verblijfsobject"), ("brp", "brp_adrestellingen")):
+            path = inbox / folder / f"{source}_{maand}.csv"
+            path.write_text(f"{source};{maand}\n1;2\n", encoding="utf-8")
+            files[(maand, source)] = path
+    con = duckdb.connect(str(inbox.parent / "warehouse.duckdb"))
+    ensure_schema(con)
+    for (maand, source), path in files.items():
+        con.execute("INSERT INTO audit.bronnen_maand (maand, bron, bestand, sha256) VALUES (?, ?, ?, ?)",
+                    [maand, source, path.name, sha256_of(path)])
+    con.close()
+    new = inbox / "brp" / "brp_adrestellingen_2026-11.csv"  # not processed yet
+    new.write_text("x;y\n1;2\n", encoding="utf-8")
+
+    requests, cursor = _evaluate()
+    assert [r.partition_key for r in requests] == ["2026-11"]
+
+    files[("2026-09", "brp_adrestellingen")].write_text("a;b\n9;9\n", encoding="utf-8")
+    requests, cursor = _evaluate(cursor)
+    assert [r.partition_key for r in requests] == ["2026-09"]
+    requests, _ = _evaluate(cursor)
+    assert requests == []
+
+
 def test_sensor_sends_victim_figures_to_the_reference_job_and_skips_unknown_files(inbox):
     (inbox / "slachtoffers" / "slachtoffers_comensha_zoeterwoude_2021.csv").write_text("x\n", encoding="utf-8")
     (inbox / "brp" / "notities.txt").write_text("x\n", encoding="utf-8")
