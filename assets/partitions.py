@@ -1,10 +1,36 @@
 """Monthly partitions: one key per reference month, `YYYY-MM` (Amsterdam time, so the schedule
-fires at 06:00 local time)."""
+fires at 06:00 local time).
+
+The first key is the first month that can exist in this data folder: the oldest month of a file
+in the inbox, or, with an empty inbox, the oldest month the retention term keeps. So the UI
+shows no years of "missing" months before the data start, and "Materialize missing" queues
+only months that can succeed. The latest key is the last completed month.
+"""
+from __future__ import annotations
+
 import dagster as dg
 
-# 2018 is the first year of the policy's own figures; the latest key is the last completed month.
+from assets.settings import Settings
+from data_contracts.months import add_months, is_month, last_completed_month
+
+DEFAULT_TERM_MONTHS = 24
+
+
+def first_month(settings: Settings) -> str:
+    """The oldest inbox month (file names only, nothing is read; the gemeenten's own inboxes in
+    per-gemeente mode too), else the retention term back."""
+    from data_contracts import scan_inbox
+
+    inboxes = [settings.inbox, *sorted((settings.data / "gemeenten").glob("GM*/inbox"))]
+    months = [f.maand for inbox in inboxes if inbox.exists() for f in scan_inbox(inbox) if is_month(f.maand) and f.error is None]
+    if months:
+        return min(months)
+    term = int((settings.instellingen.get("export") or {}).get("bewaartermijn_maanden", DEFAULT_TERM_MONTHS))
+    return add_months(last_completed_month(), 1 - term)
+
+
 maand_partitions = dg.MonthlyPartitionsDefinition(
-    start_date="2018-01", fmt="%Y-%m", end_offset=0, timezone="Europe/Amsterdam"
+    start_date=first_month(Settings.from_env()), fmt="%Y-%m", end_offset=0, timezone="Europe/Amsterdam"
 )
 
 # Many gemeenten at once: gemeenten are added as partitions (UI: "Add partition", or the CLI's

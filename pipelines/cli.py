@@ -40,13 +40,22 @@ def _use_data_dir(data_dir: str | None) -> Settings:
     return settings
 
 
-def _check_month(maand: str) -> None:
+def _check_month(maand: str, settings: Settings | None = None) -> None:
     if not is_month(maand):
         raise click.BadParameter(f"'{maand}' is geen maand; gebruik JJJJ-MM, bijvoorbeeld 2026-10.")
     if maand > last_completed_month():
         raise click.BadParameter(
             f"{maand} is nog niet afgesloten; de laatste maand die verwerkt kan worden is {last_completed_month()}."
         )
+    if settings is not None:
+        from assets.partitions import first_month
+
+        eerste = first_month(settings)
+        if maand < eerste:
+            raise click.BadParameter(
+                f"{maand} ligt vóór de eerste maand met bestanden in {settings.inbox} ({eerste}); "
+                "zet de bestanden van die maand in de inbox en draai opnieuw."
+            )
 
 
 def _print_outputs(settings: Settings, months: list[str]) -> None:
@@ -100,12 +109,12 @@ def run(maand, van, tot, gemeente, data_dir) -> None:
             raise click.BadParameter(str(exc)) from None
         gemeente = f"GM{source.gemeentecode}"
     if maand:
-        _check_month(maand)
+        _check_month(maand, source)
         months = [maand]
     elif van or tot:
         first, last = van or tot, tot or van
-        _check_month(first)
-        _check_month(last)
+        _check_month(first, source)
+        _check_month(last, source)
         if first > last:
             raise click.BadParameter(f"--van {first} ligt na --tot {last}.")
         months = month_range(first, last)

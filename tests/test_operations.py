@@ -160,3 +160,23 @@ def test_warehouse_memory_limit_comes_from_the_settings(tmp_path):
         limited = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     expected = duckdb.connect(config={"memory_limit": "1GiB"}).execute("SELECT current_setting('memory_limit')").fetchone()[0]
     assert limited == expected != default
+
+
+def test_partitions_start_at_the_first_month_with_data(inbox):
+    """The UI shows months from the first inbox month on, not years of 'missing' partitions; a
+    month before the data is refused by the CLI in Dutch."""
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    (inbox / "bag" / "bag_verblijfsobject_2025-06.csv").write_text("x\n", encoding="utf-8")
+    (inbox / "brp" / "brp_adrestellingen_2025-07.csv").write_text("x\n", encoding="utf-8")
+    env = {**os.environ, "RISICORADAR_DATA": str(inbox.parent)}
+    first = subprocess.run([sys.executable, "-c", "from assets.partitions import maand_partitions as p; print(p.get_first_partition_key())"],
+                           env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert first == "2025-06"
+    before = CliRunner().invoke(main, ["run", "--maand", "2025-01"])
+    assert before.exit_code != 0 and "vóór de eerste maand met bestanden" in before.output and "2025-06" in before.output
