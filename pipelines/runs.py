@@ -21,16 +21,72 @@ def inbox_months(settings: Settings) -> list[str]:
     return sorted({f.maand for f in scan_inbox(settings.inbox) if f.usable and f.source in MONTHLY_SOURCES and f.maand})
 
 
-def _failure_messages(result) -> list[str]:
-    messages = []
+# The step that publishes the month in the warehouse (one transaction): when it failed, nothing
+# of the month changed; when a later step failed, the month is in the warehouse without outputs.
+WAREHOUSE_STEPS = {"maandverwerking", "maandverwerking_per_gemeente"}
+STEP_NAMES = {
+    "rapportage__trendtabellen": "de trendtabellen",
+    "rapportage__maandrapportage": "de maandrapportage",
+    "staging__cbs_buurten": "de CBS-buurten",
+    "staging__slachtoffers": "de slachtofferaantallen",
+    "rapportage__algoritmebeschrijving": "de algoritmebeschrijving",
+}
+
+
+def _failures(result) -> list[tuple[str, str]]:
+    """(step, Dutch message) per failed step: the step's own message for an expected refusal
+    (dg.Failure), else a short line that points to the run log."""
+    failures = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             error = event.step_failure_data.user_failure_data
             if error is not None and error.description:
-                messages.append(error.description)
+                failures.append((event.step_key, error.description))
             else:
-                messages.append(event.step_failure_data.error.message.strip())
-    return messages
+                cause = event.step_failure_data.error
+                failures.append((event.step_key, f"Onverwachte fout in stap {event.step_key}: {cause.message.strip()}"))
+    return failures
+
+
+def write_run_log(instance, settings: Settings, run_id: str, label: str) -> Path:
+    """The run's Dagster log, with stack traces, as a text file the analyst can send on
+    (<data>/logs/, owner-only)."""
+    import datetime as dt
+    import logging
+
+    from assets.writing import write_private
+
+    lines = []
+    for record in instance.all_logs(run_id):
+        when = dt.datetime.fromtimestamp(record.timestamp).strftime("%Y-%m-%d %H:%M:%S")
+        event = record.dagster_event
+        text = record.user_message or (event.message if event is not None and event.message else "")
+        level = logging.getLevelName(record.level) if isinstance(record.level, int) else record.level
+        lines.append(f"{when} {level} {record.step_key or '-'} {event.event_type_value if event is not None else 'LOG'}: {text}")
+        if event is not None and event.event_type_value in ("STEP_FAILURE", "RUN_FAILURE") and event.event_specific_data is not None:
+            error = getattr(event.event_specific_data, "error", None)
+            if error is not None:
+                lines.append(error.to_string())
+    return write_private(settings.data / "logs" / f"run_{label}_{run_id[:8]}.log", "\n".join(lines) + "\n")
+
+
+def outcome(label: str, failures: list[tuple[str, str]]) -> list[str]:
+    """The Dutch lines for a failed run, worded as it is: a failed warehouse step left the month
+    unchanged; a failed report or trend step came after the month was published."""
+    failed_steps = {step for step, _ in failures}
+    if failed_steps & WAREHOUSE_STEPS or not failed_steps:
+        head = f"{label}: NIET verwerkt; het warehouse is voor deze maand ongewijzigd."
+    else:
+        missing = " en ".join(STEP_NAMES.get(s, s) for s in sorted(failed_steps))
+        head = f"{label}: gegevens verwerkt en gepubliceerd in het warehouse, maar {missing} niet gemaakt."
+    return [head, *(message for _, message in failures)]
+
+
+def _report(result, instance, settings: Settings, label: str, echo) -> None:
+    log = write_run_log(instance, settings, result.run_id, label)
+    for line in outcome(label, _failures(result)):
+        echo(line, err=True)
+    echo(f"Details: {log}", err=True)
 
 
 RUN_PID_TAG = "risicoradar/pid"
@@ -105,15 +161,19 @@ def run_months(settings: Settings, months: list[str], echo=click.echo, gemeente:
     release_abandoned_runs(instance, echo)
     tags = {RUN_PID_TAG: str(os.getpid()), RUN_HOST_TAG: socket.gethostname()}
     ok = True
-    quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("RISICORADAR_LOG", "WARNING")}}}}
+    # The analyst reads the Dutch summary below; Dagster's own log (with stack traces) is in the
+    # instance and, for a failed run, in <data>/logs/. RISICORADAR_LOG=INFO shows it live.
+    quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("RISICORADAR_LOG", "CRITICAL")}}}}
     if not reference_current(instance, settings):
         ref = defs.resolve_job_def("referentiegegevens").execute_in_process(
             instance=instance, raise_on_error=False, run_config=quiet, tags=tags
         )
         if not ref.success:
             ok = False
-            for message in _failure_messages(ref):
+            log = write_run_log(instance, settings, ref.run_id, "referentie")
+            for _, message in _failures(ref):
                 echo(f"Referentiegegevens niet geladen:\n{message}", err=True)
+            echo(f"Details: {log}", err=True)
     job = defs.resolve_job_def("maandelijkse_verversing")
     if gemeente:
         from dagster import MultiPartitionKey
@@ -129,7 +189,5 @@ def run_months(settings: Settings, months: list[str], echo=click.echo, gemeente:
             echo(f"{maand}: verwerkt.")
         else:
             ok = False
-            echo(f"{maand}: NIET verwerkt; het warehouse is voor deze maand ongewijzigd.", err=True)
-            for message in _failure_messages(result):
-                echo(message, err=True)
+            _report(result, instance, settings, maand, echo)
     return ok

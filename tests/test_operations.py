@@ -180,3 +180,14 @@ def test_partitions_start_at_the_first_month_with_data(inbox):
     assert first == "2025-06"
     before = CliRunner().invoke(main, ["run", "--maand", "2025-01"])
     assert before.exit_code != 0 and "vóór de eerste maand met bestanden" in before.output and "2025-06" in before.output
+
+
+def test_a_failed_run_is_worded_as_it_is():
+    from pipelines.runs import outcome
+
+    refused = outcome("2026-10", [("maandverwerking", "brp_adrestellingen_2026-10.csv geweigerd — …")])
+    assert refused[0] == "2026-10: NIET verwerkt; het warehouse is voor deze maand ongewijzigd."
+    assert refused[1].startswith("brp_adrestellingen_2026-10.csv geweigerd")
+    report = outcome("2026-10", [("rapportage__maandrapportage", "Onverwachte fout in stap rapportage__maandrapportage: schijf vol")])
+    assert "gepubliceerd in het warehouse, maar de maandrapportage niet gemaakt" in report[0]
+    assert "ongewijzigd" not in report[0]

@@ -264,3 +264,23 @@ def test_status_lists_sources_loaded_months_and_last_run(demo_data, truth):
     for maand in truth["maanden"]:
         line = next(l for l in out.splitlines() if l.startswith(maand))
         assert "BAG BRP RNI KvK" in line and "lijst 30" in line and "geslaagd" in line
+
+
+def test_a_refused_month_shows_only_the_dutch_summary_and_the_run_log(demo_copy):
+    """No Dagster log lines or stack trace on the terminal; the details are in the run log."""
+    brp = sorted((demo_copy / "inbox" / "brp").glob("brp_adrestellingen_*.csv"))[-1]
+    maand = brp.stem.rsplit("_", 1)[-1]
+    lines = brp.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(";")
+    cells[2] = "-5"
+    brp.write_text("\n".join([lines[0], ";".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    result = run_cli("run", "--maand", maand, data=demo_copy, check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "Stack Trace" not in result.stderr and "dagster" not in result.stderr
+    assert f"{maand}: NIET verwerkt; het warehouse is voor deze maand ongewijzigd." in result.stderr
+    assert "geweigerd" in result.stderr and "'ingeschrevenen'" in result.stderr
+    log = Path(result.stderr.split("Details: ")[1].split()[0])
+    assert log.parent == demo_copy / "logs"
+    details = log.read_text(encoding="utf-8")
+    assert "STEP_FAILURE" in details and "Stack Trace" in details and "'ingeschrevenen'" in details
+    assert oct(log.stat().st_mode & 0o777) == "0o600"
