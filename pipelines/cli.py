@@ -128,14 +128,17 @@ def run(maand, van, tot, gemeente, data_dir) -> None:
     sys.exit(0 if ok else 1)
 
 
-@main.command(help="Start de Dagster-webinterface (http://127.0.0.1:3000).")
+@main.command(help="Start de Dagster-webinterface (http://127.0.0.1:3000) met de daemon (schema en sensor).")
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None)
 @click.option("--port", type=int, default=3000, show_default=True)
 def ui(data_dir, port) -> None:
     _use_data_dir(data_dir)
+    # `dg dev` (dagster-dg-cli) with an explicit module: the code location is the one
+    # Definitions in pipelines/definitions.py; it starts the webserver and the daemon.
     os.execvp(
         sys.executable,
-        [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-c", "from dagster_dg_cli.cli import main; main()", "dev",
+         "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
     )
 
 
