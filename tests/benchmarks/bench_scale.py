@@ -173,8 +173,8 @@ def _settings():
 
     from assets.scoring.config import load
 
-    indicatoren = load(PROJECT / "pipelines" / "config" / "indicatoren.yaml")
-    lijst = yaml.safe_load((PROJECT / "pipelines" / "config" / "instellingen.yaml").read_text(encoding="utf-8"))["controlelijst"]
+    indicatoren = load(PROJECT / "assets" / "config" / "indicatoren.yaml")
+    lijst = yaml.safe_load((PROJECT / "assets" / "config" / "instellingen.yaml").read_text(encoding="utf-8"))["controlelijst"]
     return indicatoren, lijst
 
 
