@@ -96,13 +96,14 @@ class Adres:
     huisnummer: int
     letter_toevoeging: str
     postcode: str
+    invoer: str = ""
 
     @property
     def straat_norm(self) -> str:
         return normalise_street(self.straat)
 
     def tekst(self) -> str:
-        return f"{self.straat} {self.huisnummer}{self.letter_toevoeging}, {self.postcode[:4]} {self.postcode[4:]}"
+        return self.invoer.strip() or f"{self.straat} {self.huisnummer}{self.letter_toevoeging}, {self.postcode}"
 
 
 def normalise_street(straat: str) -> str:
@@ -127,6 +128,7 @@ def parse_adres(text: str) -> Adres:
         huisnummer=int(match["huisnummer"]),
         letter_toevoeging=rest.upper(),
         postcode=re.sub(r"\s", "", match["postcode"]).upper(),
+        invoer=text,
     )
 
 
@@ -215,6 +217,7 @@ def _rules(versies: list[dict], settings) -> list[dict]:
                 for ind in indicatoren if ind.id in toegepast
             ],
             "niet_in_configuratie": sorted(toegepast - {ind.id for ind in indicatoren}),
+            "labels": {ind.id: ind.label for ind in indicatoren},
         })
     return result
 
@@ -297,6 +300,7 @@ def gather(con: duckdb.DuckDBPyConnection, settings, verblijfsobject_id: str) ->
     }
     con.execute("DROP TABLE inzage_quarantaine")
     doc["regels"] = _rules(_records(query(con, "inzage.configuratie", params)), settings)
+    doc["labels"] = {k: v for versie in doc["regels"] for k, v in versie.pop("labels").items()}
     _month_notes(doc["registerfeiten"])
     doc["samenvatting"] = _summary(doc)
     return doc
@@ -376,6 +380,7 @@ def inzage(settings, *, adres: str | None = None, verblijfsobject: str | None = 
         doc["inzage"] = {
             "inzage_id": inzage_id,
             "opgesteld": started.isoformat(),
+            "opgesteld_tekst": f"{started:%d-%m-%Y} om {started:%H:%M}",
             "gemeente": settings.instellingen.get("gemeentenaam", ""),
             "code_versie": code_version(),
         }
