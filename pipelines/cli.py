@@ -6,6 +6,7 @@
     risicoradar status               per maand: bronnen, verwerking, laatste run
     risicoradar export --maand M     exportpakket voor het RIEC
     risicoradar opschonen            adresgegevens na de bewaartermijn verwijderen
+    risicoradar inzage --adres A --reden R   inzagedocument van één adres (AVG art. 15, bezwaar)
     risicoradar ui                   Dagster-webinterface op localhost
 
 The data folder is `--data-dir`, else RISICORADAR_DATA, else ./data.
