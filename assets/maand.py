@@ -12,6 +12,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets import evaluation, features, ingest, scoring, vacancy
+from assets.exports.inzage import record_configuration
 from assets.warehouse import connect, month_params, scalar
 from assets.partitions import maand_gemeente_partitions, maand_partitions
 from assets.resources import DataFolder, warehouse_resource
@@ -68,6 +69,7 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
             counts["marts.adresscores"] = scoring.build_scores(con, params, indicatoren)
             counts["marts.controlelijst"] = scoring.build_control_list(con, params, cfg.get("controlelijst", {}))
             counts.update(evaluation.build(con, params, cfg.get("evaluatie", {})))
+            record_configuration(con, settings, maand, context.run_id)  # which config made the month (inzage)
             counts["staging.quarantaine"] = scalar(
                 con, "SELECT count(*) FROM staging.quarantaine WHERE maand = $maand", {"maand": maand}
             )

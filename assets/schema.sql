@@ -300,3 +300,37 @@ CREATE TABLE IF NOT EXISTS marts.evaluatie_drift (
     objecten INTEGER, objecten_vorige_maand INTEGER, factor DOUBLE, aanloop BOOLEAN, signaal BOOLEAN,
     PRIMARY KEY (maand, indicator)
 );
+
+-- Inzage (assets/exports/inzage.py). Kept like every audit table (opschonen leaves audit.*);
+-- they hold ids, hashes and configuration, no resident counts.
+-- Which configuration produced a month's scores: one row per processed run of the month,
+-- written inside the month's transaction (the latest row belongs to the month's current scores).
+CREATE TABLE IF NOT EXISTS audit.configuratie_maand (
+    maand VARCHAR NOT NULL,
+    tijdstip TIMESTAMP NOT NULL,
+    indicatoren_sha256 VARCHAR NOT NULL,
+    instellingen_sha256 VARCHAR NOT NULL,
+    indicatoren_yaml VARCHAR,             -- the file as it was, so rules can be explained as they ran
+    instellingen_yaml VARCHAR,
+    run_id VARCHAR
+);
+
+-- Which objects an address-level export carried (ids only; the export itself is in audit.exports).
+CREATE TABLE IF NOT EXISTS audit.export_adressen (
+    export_id VARCHAR NOT NULL,
+    verblijfsobject_id VARCHAR NOT NULL,
+    PRIMARY KEY (export_id, verblijfsobject_id)
+);
+
+-- One row per inzage document made (AVG art. 15 request or objection).
+CREATE TABLE IF NOT EXISTS audit.inzage (
+    inzage_id VARCHAR PRIMARY KEY,
+    tijdstip TIMESTAMP NOT NULL,
+    gebruiker VARCHAR NOT NULL,           -- as given (--gebruiker), else the OS user
+    os_gebruiker VARCHAR NOT NULL,
+    verblijfsobject_id VARCHAR NOT NULL,
+    reden VARCHAR NOT NULL,
+    html_sha256 VARCHAR,
+    json_sha256 VARCHAR,
+    map VARCHAR
+);

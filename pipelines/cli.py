@@ -6,6 +6,7 @@
     risicoradar status               per maand: bronnen, verwerking, laatste run
     risicoradar export --maand M     exportpakket voor het RIEC
     risicoradar opschonen            adresgegevens na de bewaartermijn verwijderen
+    risicoradar inzage --adres A --reden R   inzagedocument van één adres (AVG art. 15, bezwaar)
     risicoradar ui                   Dagster-webinterface op localhost
 
 The data folder is `--data-dir`, else RISICORADAR_DATA, else ./data.
@@ -200,6 +201,26 @@ def opschonen(bewaartermijn, data_dir) -> None:
         click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo(result["samenvatting"])
+
+
+@main.command(help="Maak het inzagedocument van één adres (AVG art. 15, bezwaar): alles wat risicoradar erover heeft en deed (HTML en JSON, met auditregel).")
+@click.option("--adres", default=None, help="Adres als \"straat huisnummer[letter][-toevoeging], postcode\", bijv. \"Dorpsstraat 12A-2, 2381 AB\".")
+@click.option("--verblijfsobject", default=None, help="Of het BAG-id van het verblijfsobject (16 cijfers).")
+@click.option("--reden", default=None, help="Verplicht: waarom deze inzage (bijv. 'Inzageverzoek AVG art. 15, zaak 2026-123').")
+@click.option("--gebruiker", default=None, help="Wie de inzage maakt (standaard de gebruiker van het systeem).")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None)
+def inzage(adres, verblijfsobject, reden, gebruiker, data_dir) -> None:
+    from assets.exports.inzage import InzageFout
+    from assets.exports.inzage import inzage as make_inzage
+
+    settings = _use_data_dir(data_dir)
+    try:
+        folder = make_inzage(settings, adres=adres, verblijfsobject=verblijfsobject, reden=reden, gebruiker=gebruiker)
+    except InzageFout as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"Inzagedocument geschreven: {folder / 'inzage.html'}")
+    click.echo(f"Gegevens (JSON):           {folder / 'inzage.json'}")
 
 
 if __name__ == "__main__":

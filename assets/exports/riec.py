@@ -37,7 +37,7 @@ import pandas as pd
 from assets.exports.audit import code_version, ensure_audit, os_user
 from assets.exports.suppression import Rule, threshold_from
 from assets.exports.tables import TREND_DESCRIPTIONS, buurtcijfers, suppress_trends
-from assets.warehouse import month_params, query, scalar
+from assets.warehouse import ensure_schema, month_params, query, scalar
 from assets.writing import past_in_excel, replace_dir, write_sheet
 from data_contracts.months import is_month
 from data_contracts.reading import sha256_of as sha256
@@ -299,6 +299,7 @@ def export_riec(
                          f"probeer het later opnieuw.\n{exc}") from exc
     try:
         ensure_audit(con)
+        ensure_schema(con)  # audit.export_adressen
         if not scalar(con, "SELECT count(*) FROM marts.leegstand_buurt WHERE maand = $maand", {"maand": maand}):
             raise ExportFout(f"Maand {maand} is niet verwerkt in het warehouse; draai eerst: risicoradar run --maand {maand}")
         tables = _tables(con, settings, maand, rule, adressen)
@@ -331,6 +332,11 @@ def export_riec(
                             "map": str(target), "code": json.dumps(manifest["code_versie"]),
                         },
                     )
+                    if adressen:  # which objects the package carried, ids only (read by inzage)
+                        con.register("_export_ids", tables["tabellen"]["adressen"][0][["verblijfsobject_id"]])
+                        con.execute("INSERT INTO audit.export_adressen SELECT DISTINCT $id, verblijfsobject_id FROM _export_ids",
+                                    {"id": export_id})
+                        con.unregister("_export_ids")
                     _publish(tmp, target)
                     try:
                         con.execute("COMMIT")
