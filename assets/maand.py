@@ -13,11 +13,15 @@ from dagster_duckdb import DuckDBResource
 
 from assets import evaluation, features, ingest, scoring, vacancy
 from assets.exports.inzage import record_configuration
+from assets.lineage import with_standard_metadata
 from assets.warehouse import connect, month_params, scalar
 from assets.partitions import maand_gemeente_partitions, maand_partitions
 from assets.resources import DataFolder, warehouse_resource
 
-SPECS = ingest.specs() + vacancy.specs() + features.specs() + scoring.specs() + evaluation.specs()
+# Deps of vacancy, features, scoring and evaluation are read from their SQL (assets.lineage);
+# the standard metadata (table name, column schema, SQL file, code version) is added here, once.
+SPECS = list(dg.map_asset_specs(
+    with_standard_metadata, ingest.specs() + vacancy.specs() + features.specs() + scoring.specs() + evaluation.specs()))
 CHECKS = ingest.check_specs() + vacancy.check_specs() + scoring.check_specs() + evaluation.check_specs()
 
 
@@ -93,7 +97,10 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
         )
         for spec in SPECS:
             table = _table(spec.key)
-            metadata = {"maand": maand, "rijen": dg.MetadataValue.int(int(counts.get(table, 0)))}
+            rijen = int(counts.get(table, 0))
+            metadata = {"maand": maand, "rijen": dg.MetadataValue.int(rijen),
+                        "dagster/partition_row_count": dg.MetadataValue.int(rijen),
+                        "dagster/row_count": dg.MetadataValue.int(int(scalar(con, f"SELECT count(*) FROM {table}")))}
             source = spec.key.path[-1]
             if source in verslag:
                 v = verslag[source]

@@ -1,0 +1,47 @@
+"""Checks of the control list: their specs and their results for a month."""
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+
+from assets.scoring.specs import CHECK_OMVANG, CONTROL_LIST
+
+
+def check_specs() -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(
+            CHECK_OMVANG,
+            asset=CONTROL_LIST,
+            description="De lijst heeft de ingestelde omvang (capaciteit + steekproef) of zoveel adressen als er kandidaten zijn.",
+        )
+    ]
+
+
+def check_results(con: duckdb.DuckDBPyConnection, maand: str, lijst: dict) -> list[dg.AssetCheckResult]:
+    rows = con.execute(
+        """
+        SELECT count(*) FILTER (WHERE aanleiding = 'risicolijst'),
+               count(*) FILTER (WHERE aanleiding = 'steekproef'),
+               (SELECT count(*) FROM marts.adresscores WHERE maand = $maand AND score > 0)
+        FROM marts.controlelijst WHERE maand = $maand
+        """,
+        {"maand": maand},
+    ).fetchall()[0]
+    risicolijst, steekproef, kandidaten = rows
+    capaciteit = int(lijst.get("capaciteit", 25))
+    verwacht_steekproef = int(lijst.get("steekproef", 5))
+    return [
+        dg.AssetCheckResult(
+            check_name=CHECK_OMVANG,
+            asset_key=CONTROL_LIST,
+            passed=risicolijst == min(capaciteit, kandidaten) and steekproef == verwacht_steekproef,
+            severity=dg.AssetCheckSeverity.WARN,
+            metadata={
+                "risicolijst": risicolijst,
+                "steekproef": steekproef,
+                "capaciteit": capaciteit,
+                "kandidaten_met_score": kandidaten,
+                "steekproef_seed": int(lijst.get("steekproef_seed", 638)),
+            },
+        )
+    ]
