@@ -21,7 +21,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, ClassVar, Mapping
 
 import yaml
 
@@ -51,8 +51,23 @@ def _getal(default: float, van: float, tot: float):
     return field(default=default, metadata={"soort": "getal", "van": van, "tot": tot})
 
 
+class _Deel:
+    """What every settings class can do: take a validated object as it is, or validate a mapping."""
+
+    sectie: ClassVar[str] = ""  # the key of the section in instellingen.yaml ("" = the whole file)
+
+    @classmethod
+    def of(cls, value, bron: str = "instellingen"):
+        """`value` if it is already validated, else the mapping validated (e.g. {"capaciteit": 40}
+        for Controlelijst); code that still receives plain dicts calls this."""
+        if isinstance(value, cls):
+            return value
+        return _section(cls, value, bron, f"{cls.sectie}." if cls.sectie else "")
+
+
 @dataclass(frozen=True)
-class Controlelijst:
+class Controlelijst(_Deel):
+    sectie: ClassVar[str] = "controlelijst"
     capaciteit: int = _geheel(25, 1, 500)
     steekproef: int = _geheel(5, 0, 500)
     steekproef_seed: int = _geheel(638, 0, 2_147_483_647)  # an INTEGER column of marts.controlelijst
@@ -60,7 +75,8 @@ class Controlelijst:
 
 
 @dataclass(frozen=True)
-class Evaluatie:
+class Evaluatie(_Deel):
+    sectie: ClassVar[str] = "evaluatie"
     selectie_ratio_grens: float = _getal(3.0, 1, 100)
     drift_factor: float = _getal(2.0, 1, 100)
     drift_minimum: int = _geheel(5, 0, 100_000)
@@ -69,7 +85,8 @@ class Evaluatie:
 
 
 @dataclass(frozen=True)
-class Export:
+class Export(_Deel):
+    sectie: ClassVar[str] = "export"
     onderdrukkingsgrens: int = _geheel(10, 1, 1000)
     bewaartermijn_maanden: int = _geheel(24, 1, 120)
 
@@ -78,7 +95,8 @@ PNG_KEUZES = {"laatste": "laatste", True: "true", False: "false"}
 
 
 @dataclass(frozen=True)
-class Rapportage:
+class Rapportage(_Deel):
+    sectie: ClassVar[str] = "rapportage"
     # PNGs of maps and charts: "laatste" = only for the newest month in the inbox, True = every
     # month, False = never.
     png: bool | str = field(default="laatste", metadata={"soort": "keuze", "keuzes": PNG_KEUZES})
@@ -89,7 +107,8 @@ GEHEUGEN = re.compile(r"^\s*\d+(\.\d+)?\s*(MB|GB|TB|MiB|GiB|TiB)\s*$|^\s*(100|[1
 
 
 @dataclass(frozen=True)
-class Warehouse:
+class Warehouse(_Deel):
+    sectie: ClassVar[str] = "warehouse"
     geheugenlimiet: str | None = field(default=None, metadata={"soort": "geheugen"})
 
 
@@ -97,7 +116,7 @@ GEMEENTECODE = re.compile(r"^\d{1,4}$")
 
 
 @dataclass(frozen=True)
-class Instellingen:
+class Instellingen(_Deel):
     """instellingen.yaml, validated; every default is here and only here."""
 
     gemeentecode: str = field(default="0638", metadata={"soort": "gemeentecode"})  # four digits, or "*"

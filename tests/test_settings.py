@@ -122,3 +122,23 @@ def test_settings_are_read_once_per_folder(tmp_path):
     (tmp_path / "config" / "instellingen.yaml").write_text("controlelijst:\n  capaciteit: 50\n", encoding="utf-8")
     assert settings.config.controlelijst.capaciteit == 40  # the same run keeps what it started with
     assert Settings(tmp_path).config.controlelijst.capaciteit == 50
+
+
+def test_status_says_when_the_settings_are_refused(tmp_path, monkeypatch):
+    from pipelines import status
+
+    monkeypatch.setattr(status, "_last_runs", dict)  # no Dagster instance in this folder
+    settings = _own(tmp_path, "controlelijst:\n  capaciteit: veel\n")
+    lines = status.month_status(settings)
+    assert lines[1] == (f"Let op, instellingen geweigerd: {settings.instellingen_path}: controlelijst.capaciteit "
+                        "moet een geheel getal van 1 tot en met 500 zijn, niet 'veel'.")
+    assert not any("geweigerd" in line for line in status.month_status(Settings(tmp_path / "goed")))
+
+
+def test_code_that_passes_plain_dicts_gets_the_same_validation(tmp_path):
+    from assets.settings import Controlelijst, Evaluatie
+
+    assert Controlelijst.of({"capaciteit": 8, "steekproef": 0}) == Controlelijst(capaciteit=8, steekproef=0)
+    assert Evaluatie.of(None) == Evaluatie()
+    with pytest.raises(InstellingenFout, match=r"^instellingen: controlelijst\.capaciteit moet een geheel getal"):
+        Controlelijst.of({"capaciteit": "veel"})

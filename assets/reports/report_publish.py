@@ -67,9 +67,7 @@ def _environment():
 
 def _config(instellingen: Instellingen | Mapping | None) -> Instellingen:
     """Validated settings: as given, or validated from a plain mapping (tests, notebooks)."""
-    if isinstance(instellingen, Instellingen):
-        return instellingen
-    return Instellingen.from_dict(instellingen, bron="instellingen")
+    return Instellingen.of(instellingen)
 
 
 def _kop(maand: str, config: Instellingen) -> dict:
