@@ -3,13 +3,25 @@
 One data folder holds the inbox, the warehouse and the outputs. It is `data/` in the current
 directory unless `RISICORADAR_DATA` (or the CLI's `--data-dir`) says otherwise, so one install
 can serve another gemeente or a test folder.
+
+The analyst's settings (`assets/config/instellingen.yaml`, or a copy in `<data>/config/` that
+takes precedence) are validated once per `Settings` into `Instellingen`: frozen dataclasses per
+section, whose fields hold the types, ranges and defaults in this one place. A wrong entry or an
+unknown key raises `InstellingenFout` with a Dutch message naming the file, the key and what is
+allowed.
+
+    settings.config.controlelijst.capaciteit    # 25
+    settings.instellingen["export"]             # the same values as a plain dict, defaults filled in
 """
 from __future__ import annotations
 
+import difflib
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any, ClassVar, Mapping
 
 import yaml
 
@@ -24,6 +36,235 @@ DATA_ENV = "RISICORADAR_DATA"
 def data_dir() -> Path:
     return Path(os.environ.get(DATA_ENV, "data")).resolve()
 
+
+# --- the analyst's settings (instellingen.yaml) ---------------------------------------------------
+
+class InstellingenFout(ValueError):
+    """instellingen.yaml is not acceptable; the message says which key and why, in Dutch."""
+
+
+def _geheel(default: int, van: int, tot: int):
+    return field(default=default, metadata={"soort": "geheel", "van": van, "tot": tot})
+
+
+def _getal(default: float, van: float, tot: float):
+    return field(default=default, metadata={"soort": "getal", "van": van, "tot": tot})
+
+
+class _Deel:
+    """What every settings class can do: take a validated object as it is, or validate a mapping."""
+
+    sectie: ClassVar[str] = ""  # the key of the section in instellingen.yaml ("" = the whole file)
+
+    @classmethod
+    def of(cls, value, bron: str = "instellingen"):
+        """`value` if it is already validated, else the mapping validated (e.g. {"capaciteit": 40}
+        for Controlelijst); code that still receives plain dicts calls this."""
+        if isinstance(value, cls):
+            return value
+        return _section(cls, value, bron, f"{cls.sectie}." if cls.sectie else "")
+
+
+@dataclass(frozen=True)
+class Controlelijst(_Deel):
+    sectie: ClassVar[str] = "controlelijst"
+    capaciteit: int = _geheel(25, 1, 500)
+    steekproef: int = _geheel(5, 0, 500)
+    steekproef_seed: int = _geheel(638, 0, 2_147_483_647)  # an INTEGER column of marts.controlelijst
+    rustperiode_maanden: int = _geheel(6, 0, 60)
+
+
+@dataclass(frozen=True)
+class Evaluatie(_Deel):
+    sectie: ClassVar[str] = "evaluatie"
+    selectie_ratio_grens: float = _getal(3.0, 1, 100)
+    drift_factor: float = _getal(2.0, 1, 100)
+    drift_minimum: int = _geheel(5, 0, 100_000)
+    drift_aanloop_maanden: int = _geheel(12, 0, 120)
+    buurt_minimum: int = _geheel(5, 0, 100_000)
+
+
+@dataclass(frozen=True)
+class Export(_Deel):
+    sectie: ClassVar[str] = "export"
+    onderdrukkingsgrens: int = _geheel(10, 1, 1000)
+    bewaartermijn_maanden: int = _geheel(24, 1, 120)
+
+
+PNG_KEUZES = {"laatste": "laatste", True: "true", False: "false"}
+
+
+@dataclass(frozen=True)
+class Rapportage(_Deel):
+    sectie: ClassVar[str] = "rapportage"
+    # PNGs of maps and charts: "laatste" = only for the newest month in the inbox, True = every
+    # month, False = never.
+    png: bool | str = field(default="laatste", metadata={"soort": "keuze", "keuzes": PNG_KEUZES})
+
+
+# DuckDB's memory_limit: an amount with a unit (a subset of what DuckDB parses) or a percentage.
+GEHEUGEN = re.compile(r"^\s*\d+(\.\d+)?\s*(MB|GB|TB|MiB|GiB|TiB)\s*$|^\s*(100|[1-9]\d?)\s*%\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Warehouse(_Deel):
+    sectie: ClassVar[str] = "warehouse"
+    geheugenlimiet: str | None = field(default=None, metadata={"soort": "geheugen"})
+
+
+GEMEENTECODE = re.compile(r"^\d{1,4}$")
+
+
+@dataclass(frozen=True)
+class Instellingen(_Deel):
+    """instellingen.yaml, validated; every default is here and only here."""
+
+    gemeentecode: str = field(default="0638", metadata={"soort": "gemeentecode"})  # four digits, or "*"
+    gemeentenaam: str = field(default="de gemeente", metadata={"soort": "naam"})
+    controlelijst: Controlelijst = field(default_factory=Controlelijst)
+    evaluatie: Evaluatie = field(default_factory=Evaluatie)
+    export: Export = field(default_factory=Export)
+    rapportage: Rapportage = field(default_factory=Rapportage)
+    warehouse: Warehouse = field(default_factory=Warehouse)
+
+    @classmethod
+    def from_dict(cls, raw: Mapping | None, bron: str = "instellingen.yaml") -> "Instellingen":
+        """Validate the YAML's mapping; raise InstellingenFout naming the first wrong entry."""
+        return _section(cls, raw, bron, "")
+
+    @classmethod
+    def load(cls, path: Path, gemeentecode: str | None = None, gemeentecode_bron: str = "gemeente.txt") -> "Instellingen":
+        """Read and validate `path`; `gemeentecode` (from `<data>/referentie/gemeente.txt`) overrides."""
+        bron = str(path)
+        try:
+            with open(path, encoding="utf-8") as fh:
+                raw = yaml.safe_load(fh)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            waar = f" (regel {mark.line + 1})" if mark is not None else ""
+            raise InstellingenFout(f"{bron}: geen geldige YAML{waar}: {getattr(exc, 'problem', None) or exc}.") from None
+        config = cls.from_dict(raw, bron)
+        if gemeentecode is not None:
+            config = replace(config, gemeentecode=_value(cls, "gemeentecode", gemeentecode, gemeentecode_bron, ""))
+        return config
+
+    def as_dict(self) -> dict:
+        """The settings as the plain nested dict of the YAML, every default filled in."""
+        return asdict(self)
+
+
+def _nl(value: float) -> str:
+    """1000 -> '1.000', 2.5 -> '2,5' (how the message shows a bound)."""
+    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _shown(value: Any) -> str:
+    """A value as the analyst wrote it in YAML (true, not True)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _section(cls, raw, bron: str, prefix: str):
+    naam = prefix.rstrip(".") or None
+    known = [f.name for f in fields(cls)]
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        if naam is None:
+            raise InstellingenFout(f"{bron}: het bestand moet instellingen bevatten als 'naam: waarde' "
+                                   f"({', '.join(known)}), niet '{_shown(raw)}'.")
+        raise InstellingenFout(f"{bron}: {naam} moet een groep instellingen zijn ({', '.join(known)}, elk op een "
+                               f"eigen regel, ingesprongen), niet '{_shown(raw)}'.")
+    for key in raw:
+        if key not in known:
+            raise InstellingenFout(_unknown(cls, str(key), bron, prefix, known))
+    values = {}
+    for f in fields(cls):
+        if f.name not in raw:
+            continue
+        if isinstance(f.default_factory, type):  # a section: a dataclass of its own
+            values[f.name] = _section(f.default_factory, raw[f.name], bron, f"{prefix}{f.name}.")
+        elif raw[f.name] is not None:  # an empty entry keeps the default
+            values[f.name] = _value(cls, f.name, raw[f.name], bron, prefix)
+    return cls(**values)
+
+
+def _unknown(cls, key: str, bron: str, prefix: str, known: list[str]) -> str:
+    hint = ""
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if close:
+        hint = f" Bedoelt u '{prefix}{close[0]}'?"
+    elif cls is Instellingen:  # a key of a section written at the top level
+        home = [f.name for f in fields(cls) if isinstance(f.default_factory, type)
+                and key in {g.name for g in fields(f.default_factory)}]
+        if home:
+            hint = f" Die hoort onder '{home[0]}:' (als '{home[0]}.{key}')."
+    waar = f"onder '{prefix.rstrip('.')}'" if prefix else "op het hoogste niveau"
+    return (f"{bron}: onbekende instelling '{prefix}{key}'.{hint} Bekend {waar}: {', '.join(known)}.")
+
+
+def _value(cls, name: str, value: Any, bron: str, prefix: str):
+    f = next(f for f in fields(cls) if f.name == name)
+    meta = f.metadata
+    soort = meta["soort"]
+    pad = f"{prefix}{name}"
+    if soort in ("geheel", "getal"):
+        bereik = f"van {_nl(meta['van'])} tot en met {_nl(meta['tot'])}"
+        wat = "een geheel getal" if soort == "geheel" else "een getal"
+        number = _number(value, integer=soort == "geheel")
+        if number is None or not meta["van"] <= number <= meta["tot"]:
+            raise InstellingenFout(f"{bron}: {pad} moet {wat} {bereik} zijn, niet '{_shown(value)}'.")
+        return number
+    if soort == "keuze":
+        keuzes = meta["keuzes"]
+        for allowed in keuzes:
+            if type(value) is type(allowed) and value == allowed:
+                return allowed
+        opties = list(keuzes.values())
+        raise InstellingenFout(f"{bron}: {pad} moet {', '.join(opties[:-1])} of {opties[-1]} zijn, niet '{_shown(value)}'.")
+    if soort == "geheugen":
+        if isinstance(value, str) and GEHEUGEN.match(value):
+            return value.strip()
+        raise InstellingenFout(
+            f"{bron}: {pad} moet een hoeveelheid geheugen met eenheid zijn (bijvoorbeeld \"3GB\" of \"1GiB\"; "
+            f"eenheden MB, GB, TB, MiB, GiB, TiB), een percentage van het RAM (bijvoorbeeld \"50%\") of leeg, "
+            f"niet '{_shown(value)}'.")
+    if soort == "gemeentecode":
+        code = str(value).strip().upper().removeprefix("GM") if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if code == "*":
+            return code
+        if code is None or not GEMEENTECODE.match(code):
+            raise InstellingenFout(f"{bron}: {pad} moet een CBS-gemeentecode van vier cijfers zijn (bijvoorbeeld "
+                                   f"0638 of GM0638), of \"*\" voor alle gemeenten in de bestanden, niet '{_shown(value)}'.")
+        return code.zfill(4)
+    if soort == "naam":
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        raise InstellingenFout(f"{bron}: {pad} moet een naam zijn (tekst, bijvoorbeeld Zoeterwoude), niet '{_shown(value)}'.")
+    raise AssertionError(soort)  # pragma: no cover - a field without a known kind
+
+
+def _number(value: Any, integer: bool) -> int | float | None:
+    """The number a YAML entry means (25, 25.0, "25"), or None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, (int, float)) or value != value:  # NaN
+        return None
+    if integer:
+        if isinstance(value, float) and not value.is_integer():
+            return None
+        return int(value)
+    return float(value)
+
+
+# --- one data folder ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Settings:
@@ -85,13 +326,18 @@ class Settings:
         return REFERENCE_DIR / "zoeterwoude_gemeente_2025_rd.geojson"
 
     @cached_property
-    def instellingen(self) -> dict:
-        with open(self.instellingen_path, encoding="utf-8") as fh:
-            values = yaml.safe_load(fh) or {}
+    def config(self) -> Instellingen:
+        """The validated instellingen.yaml of this folder (read once); `<data>/referentie/gemeente.txt`
+        overrides its gemeentecode."""
         override = self.data / "referentie" / "gemeente.txt"
-        if override.exists():
-            values["gemeentecode"] = override.read_text(encoding="utf-8").strip()
-        return values
+        code = override.read_text(encoding="utf-8").strip() if override.exists() else None
+        return Instellingen.load(self.instellingen_path, code, str(override))
+
+    @property
+    def instellingen(self) -> dict:
+        """The validated settings as a plain nested dict, every default filled in (for callers
+        that still read `settings.instellingen["export"]`; new code reads `settings.config`)."""
+        return self.config.as_dict()
 
     def voor_gemeente(self, gemeente: str) -> "Settings":
         """The settings of one gemeente of many: its own folder <data>/gemeenten/GMxxxx/."""
@@ -105,5 +351,4 @@ class Settings:
         """Four-digit bronhouder code (e.g. '0638'), or '*' for every gemeente in the files."""
         if self.gemeente:
             return self.gemeente
-        code = str(self.instellingen.get("gemeentecode", "0638")).upper().removeprefix("GM")
-        return code if code == "*" else code.zfill(4)
+        return self.config.gemeentecode

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from assets.contents import warehouse_months
-from assets.settings import Settings
+from assets.settings import InstellingenFout, Settings
 
 KORT = {
     "bag_verblijfsobject": "BAG",
@@ -29,6 +29,15 @@ def _last_runs() -> dict[str, tuple[str, str]]:
     return result
 
 
+def settings_problem(settings: Settings) -> str | None:
+    """The Dutch message when the folder's instellingen.yaml is refused, else None."""
+    try:
+        settings.config
+    except InstellingenFout as exc:
+        return str(exc)
+    return None
+
+
 STATUS_NL = {"SUCCESS": "geslaagd", "FAILURE": "mislukt", "STARTED": "loopt", "QUEUED": "in wachtrij", "CANCELED": "afgebroken"}
 
 
@@ -43,6 +52,9 @@ def month_status(settings: Settings) -> list[str]:
     runs = _last_runs()
     months = sorted(set(inbox) | set(warehouse) | set(runs))
     lines = [f"Datamap: {settings.data}", ""]
+    problem = settings_problem(settings)
+    if problem:  # every run of this folder stops on it, so say it first
+        lines[1:1] = [f"Let op, instellingen geweigerd: {problem}"]
     if not months:
         return lines + ["Nog niets: zet bestanden in de inbox en draai `risicoradar run`."]
     header = f"{'maand':8} {'bronnen in inbox':34} {'warehouse':26} laatste run"

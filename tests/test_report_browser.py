@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.reports.report import build_report
+from assets.reports.report_publish import build_report
 from conftest_reports import MAANDEN, data_folder
 from assets.settings import PROJECT_DIR, Settings
 

@@ -16,9 +16,9 @@ import duckdb
 import pytest
 import yaml
 
-from assets.reports import report as report_module
+from assets.reports import report_publish as report_module
 from assets.reports import writers
-from assets.reports.report import build_report, build_trend_files, render
+from assets.reports.report_publish import build_report, build_trend_files, render
 from assets.reports.trends import TREND_TABLES, trend_tables
 from assets.scoring import load
 from conftest_reports import MAANDEN, data_folder
@@ -297,7 +297,7 @@ def test_text_from_the_registers_is_escaped(data_dir, tmp_path):
 
 
 def test_unprocessed_month_is_refused_with_a_clear_message(own_data, con):
-    from assets.reports.report import MaandNietVerwerkt
+    from assets.reports.report_data import MaandNietVerwerkt
 
     with pytest.raises(MaandNietVerwerkt, match="risicoradar run --maand 2026-12"):
         build_report(con, own_data, "2026-12", png=False)

@@ -59,7 +59,7 @@ RAPPORT_BRONNEN = BRONNEN + [
 )
 def trendtabellen(context: dg.AssetExecutionContext, duckdb: DuckDBResource, data_folder: DataFolder) -> dg.MaterializeResult:
     """Write the month's trend tables (CSV + XLSX) into <output>/<maand>/trends/."""
-    from assets.reports.report import MaandNietVerwerkt, build_trend_files
+    from assets.reports.report_publish import MaandNietVerwerkt, build_trend_files
     from assets.reports.trends import trend_tables
 
     settings = data_folder.settings()
@@ -100,14 +100,14 @@ def trendtabellen(context: dg.AssetExecutionContext, duckdb: DuckDBResource, dat
 )
 def maandrapportage(context: dg.AssetExecutionContext, duckdb: DuckDBResource, data_folder: DataFolder) -> dg.MaterializeResult:
     """Render and publish the month's HTML report (and PNGs when Chromium is there)."""
-    from assets.reports.report import MaandNietVerwerkt, build_report
+    from assets.reports.report_publish import MaandNietVerwerkt, build_report
 
     settings = data_folder.settings()
     maand = context.partition_key
     # PNGs (for e-mail and print) cost ~1 s per figure. instellingen.yaml, rapportage: png:
     # "laatste" (default) = only for the newest month in the inbox, so a backfill of two years
     # does not spend minutes on pictures nobody mails; true = every month; false = never.
-    png_setting = (settings.instellingen.get("rapportage") or {}).get("png", "laatste")
+    png_setting = settings.config.rapportage.png
     with connect(duckdb) as con:
         if png_setting == "laatste":
             from data_contracts import scan_inbox
