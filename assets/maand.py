@@ -50,7 +50,7 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
     Yields a MaterializeResult per table and the check results; asset keys get `prefix`.
     """
     params = month_params(maand)
-    cfg = settings.instellingen
+    cfg = settings.config
     indicatoren = scoring.load(settings.indicatoren_path)
 
     def key(k: dg.AssetKey) -> dg.AssetKey:
@@ -71,8 +71,8 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
             counts.update(vacancy.build(con, params))
             counts.update(features.build(con, params))
             counts["marts.adresscores"] = scoring.build_scores(con, params, indicatoren)
-            counts["marts.controlelijst"] = scoring.build_control_list(con, params, cfg.get("controlelijst", {}))
-            counts.update(evaluation.build(con, params, cfg.get("evaluatie", {})))
+            counts["marts.controlelijst"] = scoring.build_control_list(con, params, cfg.controlelijst)
+            counts.update(evaluation.build(con, params, cfg.evaluatie))
             record_configuration(con, settings, maand, context.run_id)  # which config made the month (inzage)
             counts["staging.quarantaine"] = scalar(
                 con, "SELECT count(*) FROM staging.quarantaine WHERE maand = $maand", {"maand": maand}
@@ -118,7 +118,7 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
                 metadata["bestand"] = "geen bestand voor deze maand"
             if table == "marts.controlelijst":
                 metadata["voorbeeld"] = _preview(con, table, maand, "rang")
-                metadata["steekproef_seed"] = int(cfg.get("controlelijst", {}).get("steekproef_seed", 638))
+                metadata["steekproef_seed"] = cfg.controlelijst.steekproef_seed
             elif table != "staging.quarantaine":
                 metadata["voorbeeld"] = _preview(con, table, maand)
             yield dg.MaterializeResult(asset_key=key(spec.key), metadata=metadata)
@@ -137,7 +137,7 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
                 },
             )
         yield from prefixed(vacancy.check_results(con, maand))
-        yield from prefixed(scoring.check_results(con, maand, cfg.get("controlelijst", {})))
+        yield from prefixed(scoring.check_results(con, maand, cfg.controlelijst))
         yield from prefixed(evaluation.check_results(con, maand))
 
 

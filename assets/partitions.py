@@ -13,9 +13,6 @@ import dagster as dg
 from assets.settings import Settings
 from data_contracts.months import add_months, is_month, last_completed_month
 
-DEFAULT_TERM_MONTHS = 24
-
-
 def first_month(settings: Settings) -> str:
     """The oldest inbox month (file names only, nothing is read; the gemeenten's own inboxes in
     per-gemeente mode too), else the retention term back."""
@@ -25,7 +22,7 @@ def first_month(settings: Settings) -> str:
     months = [f.maand for inbox in inboxes if inbox.exists() for f in scan_inbox(inbox) if is_month(f.maand) and f.error is None]
     if months:
         return min(months)
-    term = int((settings.instellingen.get("export") or {}).get("bewaartermijn_maanden", DEFAULT_TERM_MONTHS))
+    term = settings.config.export.bewaartermijn_maanden
     return add_months(last_completed_month(), 1 - term)
 
 

@@ -24,6 +24,6 @@ class DataFolder(dg.ConfigurableResource):
 def warehouse_resource(settings: Settings) -> DuckDBResource:
     """The DuckDB warehouse of a data folder. `warehouse: geheugenlimiet` in instellingen.yaml caps
     DuckDB's memory (default: DuckDB's own, 80 % of RAM); it spills to disk beyond that."""
-    limit = (settings.instellingen.get("warehouse") or {}).get("geheugenlimiet")
+    limit = settings.config.warehouse.geheugenlimiet
     config = {"memory_limit": str(limit)} if limit else {}
     return DuckDBResource(database=str(settings.warehouse), connection_config=config)

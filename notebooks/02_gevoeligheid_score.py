@@ -46,8 +46,8 @@ with connect_readonly(instellingen) as con:
     maand = choose_month(con)
 
 indicatoren = load(instellingen.indicatoren_path)
-lijst_instellingen = instellingen.instellingen.get("controlelijst") or {}
-k = int(lijst_instellingen.get("capaciteit", 25))
+lijst_instellingen = instellingen.config.controlelijst
+k = lijst_instellingen.capaciteit
 labels = {i.id: i.label for i in indicatoren}
 heading(
     f"Maand **{maand}**, k = **{k}** (capaciteit), {len(indicatoren)} indicatoren uit "

@@ -181,7 +181,7 @@ fig = px.bar(
     title="Selectieverhouding per buurt (1 = naar verhouding van het aantal woningen)",
     labels={"selectie_ratio": "selectieverhouding", "buurtnaam": "", "signaal": "signaal"},
 )
-grens = float((instellingen.instellingen.get("evaluatie") or {}).get("selectie_ratio_grens", 3.0))
+grens = instellingen.config.evaluatie.selectie_ratio_grens
 fig.add_vline(x=1, line_color="grey")
 fig.add_vline(x=grens, line_dash="dash", line_color="#d62728", annotation_text=f"grens {grens:g}")
 fig.update_layout(height=max(320, 60 + 26 * len(buurt)))

@@ -20,17 +20,23 @@ from pathlib import Path
 
 import click
 
-from assets.settings import DATA_ENV, PROJECT_DIR, Settings
+from assets.settings import DATA_ENV, PROJECT_DIR, InstellingenFout, Settings
 from data_contracts.months import is_month, last_completed_month, month_range
 from pipelines.runs import inbox_months, run_months
 
 
 
-def _use_data_dir(data_dir: str | None) -> Settings:
+def _use_data_dir(data_dir: str | None, check_settings: bool = True) -> Settings:
     """Point the whole process (Dagster code location included) at one data folder."""
     if data_dir:
         os.environ[DATA_ENV] = str(Path(data_dir).resolve())
     settings = Settings.from_env()
+    if check_settings:
+        try:
+            settings.config  # a wrong instellingen.yaml stops here, with its Dutch message, before any run
+        except InstellingenFout as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(1)
     settings.data.mkdir(parents=True, exist_ok=True, mode=0o700)
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -161,7 +167,7 @@ def valideer(bestand, data_dir) -> None:
 def status(data_dir) -> None:
     from pipelines.status import month_status
 
-    settings = _use_data_dir(data_dir)
+    settings = _use_data_dir(data_dir, check_settings=False)  # status itself says what is wrong
     for line in month_status(settings):
         click.echo(line)
 
@@ -188,7 +194,7 @@ def export(maand, ontvanger, grondslag, adressen, doel, data_dir) -> None:
 
 
 @main.command(help="Verwijder adresgegevens ouder dan de bewaartermijn uit warehouse en uitvoer, en controleer dat niets achterblijft.")
-@click.option("--bewaartermijn", type=int, default=None, help="Aantal maanden (standaard uit instellingen.yaml, 24).")
+@click.option("--bewaartermijn", type=int, default=None, help="Aantal maanden (standaard uit instellingen.yaml: export.bewaartermijn_maanden).")
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None)
 def opschonen(bewaartermijn, data_dir) -> None:
     from assets.exports import OpschoningMislukt

@@ -1,8 +1,11 @@
 """Build the evaluation tables of one month from their SQL files (inside the caller's transaction)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import duckdb
 
+from assets.settings import Evaluatie
 from assets.warehouse import replace_month
 
 TABLES = (
@@ -15,14 +18,15 @@ TABLES = (
 )
 
 
-def build(con: duckdb.DuckDBPyConnection, params: dict, evaluatie: dict) -> dict[str, int]:
+def build(con: duckdb.DuckDBPyConnection, params: dict, evaluatie: Evaluatie | Mapping) -> dict[str, int]:
     """(Re)build every evaluation table for the month; needs indicator_drempels registered."""
+    evaluatie = Evaluatie.of(evaluatie)
     full = {
         **params,
-        "selectie_ratio_grens": float(evaluatie.get("selectie_ratio_grens", 3.0)),
-        "buurt_minimum": int(evaluatie.get("buurt_minimum", 5)),
-        "drift_factor": float(evaluatie.get("drift_factor", 2.0)),
-        "drift_minimum": int(evaluatie.get("drift_minimum", 5)),
-        "drift_aanloop_maanden": int(evaluatie.get("drift_aanloop_maanden", 12)),
+        "selectie_ratio_grens": evaluatie.selectie_ratio_grens,
+        "buurt_minimum": evaluatie.buurt_minimum,
+        "drift_factor": evaluatie.drift_factor,
+        "drift_minimum": evaluatie.drift_minimum,
+        "drift_aanloop_maanden": evaluatie.drift_aanloop_maanden,
     }
     return {table: replace_month(con, table, full) for table in TABLES}

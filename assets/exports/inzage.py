@@ -171,9 +171,7 @@ def _records(cursor) -> list[dict]:
 
 
 def _retention_term(settings) -> int:
-    from assets.exports.retention import DEFAULT_TERM
-
-    return int((settings.instellingen.get("export") or {}).get("bewaartermijn_maanden", DEFAULT_TERM))
+    return settings.config.export.bewaartermijn_maanden
 
 
 def _rules(versies: list[dict], settings) -> list[dict]:
@@ -183,6 +181,7 @@ def _rules(versies: list[dict], settings) -> list[dict]:
 
     from assets.scoring.algoritmeregister import beschrijving, indicator_regel
     from assets.scoring.config import TOEGESTANE_KENMERKEN, load, validate
+    from assets.settings import Instellingen, InstellingenFout
 
     current = {"indicatoren": hashlib.sha256(settings.indicatoren_path.read_bytes()).hexdigest(),
                "instellingen": hashlib.sha256(settings.instellingen_path.read_bytes()).hexdigest()}
@@ -191,10 +190,13 @@ def _rules(versies: list[dict], settings) -> list[dict]:
         vastgelegd = versie["indicatoren_yaml"] is not None
         if vastgelegd:
             indicatoren = validate(yaml.safe_load(versie["indicatoren_yaml"]))
-            instellingen = yaml.safe_load(versie["instellingen_yaml"] or "") or {}
+            try:  # the settings as they were; an older file may hold keys that no longer exist
+                instellingen = Instellingen.of(yaml.safe_load(versie["instellingen_yaml"] or "") or {})
+            except InstellingenFout:
+                instellingen = settings.config
         else:
             indicatoren = load(settings.indicatoren_path)
-            instellingen = settings.instellingen
+            instellingen = settings.config
         werking = beschrijving(indicatoren, instellingen)
         toegepast = set(versie["toegepaste_indicatoren"])
         result.append({
@@ -381,7 +383,7 @@ def inzage(settings, *, adres: str | None = None, verblijfsobject: str | None = 
             "inzage_id": inzage_id,
             "opgesteld": started.isoformat(),
             "opgesteld_tekst": f"{started:%d-%m-%Y} om {started:%H:%M}",
-            "gemeente": settings.instellingen.get("gemeentenaam", ""),
+            "gemeente": settings.config.gemeentenaam,
             "code_versie": code_version(),
         }
         html = render_html(doc)

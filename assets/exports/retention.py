@@ -46,7 +46,6 @@ from assets.exports.riec import ADDRESS_PREFIX, FOLDER
 from data_contracts.months import add_months, is_month, month_of
 
 
-DEFAULT_TERM = 24
 # Aggregates (no address level) keep their history: per-buurt vacancy and every evaluation table.
 AGGREGATE_TABLES = {"marts.leegstand_buurt", *EVALUATIE_TABLES}
 KEPT_SCHEMAS = {"audit"}
@@ -183,7 +182,7 @@ def opschonen(settings, bewaartermijn: int | None = None, vandaag: dt.date | Non
     'samenvatting'}. Raises OpschoningMislukt when the verification finds anything left.
     """
     if bewaartermijn is None:
-        bewaartermijn = int((settings.instellingen.get("export") or {}).get("bewaartermijn_maanden", DEFAULT_TERM))
+        bewaartermijn = settings.config.export.bewaartermijn_maanden
     bewaartermijn = int(bewaartermijn)
     if bewaartermijn < 1:
         raise ValueError(f"bewaartermijn moet minstens 1 maand zijn, niet {bewaartermijn}")

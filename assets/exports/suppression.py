@@ -73,8 +73,7 @@ class Rule:
 
 def threshold_from(settings) -> int:
     """The threshold configured for the data folder (`export.onderdrukkingsgrens`)."""
-    value = (settings.instellingen.get("export") or {}).get("onderdrukkingsgrens", DEFAULT_THRESHOLD)
-    return int(value)
+    return settings.config.export.onderdrukkingsgrens
 
 
 # --------------------------------------------------------------------------------------------

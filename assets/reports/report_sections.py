@@ -291,7 +291,7 @@ def evaluatie(data: dict[str, pd.DataFrame], labels: dict[str, str], config: Ins
 
 def methode(indicatoren: list[Indicator], config: Instellingen) -> dict:
     """The method section, from the running indicator configuration and settings."""
-    doc = beschrijving(indicatoren, config.as_dict())["technische_werking"]
+    doc = beschrijving(indicatoren, config)["technische_werking"]
     return {
         "score": doc["score"],
         "controlelijst": doc["controlelijst"],

@@ -8,8 +8,10 @@ published never drifts from what runs.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from assets.scoring.config import Indicator
+from assets.settings import Instellingen
 
 VELDEN = (
     ("naam", "Naam"),
@@ -36,14 +38,13 @@ def indicator_regel(ind: Indicator) -> str:
     return f"{ind.label}: {treden}."
 
 
-def beschrijving(indicatoren: list[Indicator], instellingen: dict) -> dict:
-    lijst = instellingen.get("controlelijst", {})
-    evaluatie = instellingen.get("evaluatie", {})
-    export = instellingen.get("export", {})
-    gemeente = instellingen.get("gemeentenaam", "de gemeente")
+def beschrijving(indicatoren: list[Indicator], instellingen: Instellingen | Mapping) -> dict:
+    config = Instellingen.of(instellingen)
+    lijst, evaluatie, export = config.controlelijst, config.evaluatie, config.export
+    gemeente = config.gemeentenaam
     bronnen = sorted({deel.strip() for ind in indicatoren for deel in ind.bron.split(",")})
-    capaciteit = lijst.get("capaciteit", 25)
-    steekproef = lijst.get("steekproef", 5)
+    capaciteit = lijst.capaciteit
+    steekproef = lijst.steekproef
     return {
         "naam": "risicoradar — risicosignalen mensenhandel per adres",
         "korte_omschrijving": (
@@ -75,11 +76,11 @@ def beschrijving(indicatoren: list[Indicator], instellingen: dict) -> dict:
         "risicobeheer": (
             "Maandelijkse evaluatie van de trefkans per aanleiding, indicator en scoreklasse (met "
             "betrouwbaarheidsintervallen); controle op oververtegenwoordiging van buurten (signaal boven "
-            f"{evaluatie.get('selectie_ratio_grens', 3.0):g}× het aandeel objecten) en op sprongen in "
-            f"indicatoren (factor {evaluatie.get('drift_factor', 2.0):g}). Geen persoonsgegevens in het "
+            f"{evaluatie.selectie_ratio_grens:g}× het aandeel objecten) en op sprongen in "
+            f"indicatoren (factor {evaluatie.drift_factor:g}). Geen persoonsgegevens in het "
             "systeem: de BRP levert alleen aantallen per adres. Exports naar het RIEC zijn geaggregeerd met "
-            f"onderdrukking van aantallen onder {export.get('onderdrukkingsgrens', 10)}; adresgegevens alleen "
-            f"met vastgelegde grondslag. Adresgegevens worden na {export.get('bewaartermijn_maanden', 24)} "
+            f"onderdrukking van aantallen onder {export.onderdrukkingsgrens}; adresgegevens alleen "
+            f"met vastgelegde grondslag. Adresgegevens worden na {export.bewaartermijn_maanden} "
             "maanden verwijderd."
         ),
         "wettelijke_basis": (
@@ -104,9 +105,9 @@ def beschrijving(indicatoren: list[Indicator], instellingen: dict) -> dict:
             ],
             "controlelijst": (
                 f"De {capaciteit} adressen met de hoogste score (gelijke scores in vaste pseudo-willekeurige "
-                f"volgorde), zonder adressen die in de laatste {lijst.get('rustperiode_maanden', 6)} maanden "
+                f"volgorde), zonder adressen die in de laatste {lijst.rustperiode_maanden} maanden "
                 f"zonder bevindingen zijn gecontroleerd, plus een steekproef van {steekproef} adressen buiten "
-                f"de top (vast zaadgetal {lijst.get('steekproef_seed', 638)}, reproduceerbaar)."
+                f"de top (vast zaadgetal {lijst.steekproef_seed}, reproduceerbaar)."
             ),
             "redenen": "Per adres hoogstens vier redenen in gewone taal, met waarde, drempel en peilmaand.",
         },

@@ -27,7 +27,7 @@ def algoritmebeschrijving(context: dg.AssetExecutionContext, data_folder: DataFo
     from assets.ingest import reference_fingerprint
 
     settings = data_folder.settings()
-    doc = beschrijving(load(settings.indicatoren_path), settings.instellingen)
+    doc = beschrijving(load(settings.indicatoren_path), settings.config)
     md = write_private(settings.output / "algoritmeregister.md", as_markdown(doc))
     js = write_private(settings.output / "algoritmeregister.json", as_json(doc))
     return dg.MaterializeResult(metadata={"markdown": str(md), "json": str(js), "indicatoren": len(doc["technische_werking"]["indicatoren"]),

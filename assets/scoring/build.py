@@ -2,9 +2,12 @@
 transaction)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import duckdb
 
 from assets.scoring.config import Indicator, thresholds_frame
+from assets.settings import Controlelijst
 from assets.warehouse import replace_month
 from data_contracts.months import maandnaam
 
@@ -21,15 +24,16 @@ def build_scores(con: duckdb.DuckDBPyConnection, params: dict, indicatoren: list
     return replace_month(con, "marts.adresscores", {**params, "maandnaam": maandnaam(params["maand"])})
 
 
-def build_control_list(con: duckdb.DuckDBPyConnection, params: dict, lijst: dict) -> int:
+def build_control_list(con: duckdb.DuckDBPyConnection, params: dict, lijst: Controlelijst | Mapping) -> int:
+    lijst = Controlelijst.of(lijst)
     return replace_month(
         con,
         "marts.controlelijst",
         {
             **params,
-            "capaciteit": int(lijst.get("capaciteit", 25)),
-            "steekproef": int(lijst.get("steekproef", 5)),
-            "steekproef_seed": int(lijst.get("steekproef_seed", 638)),
-            "rustperiode_maanden": int(lijst.get("rustperiode_maanden", 6)),
+            "capaciteit": lijst.capaciteit,
+            "steekproef": lijst.steekproef,
+            "steekproef_seed": lijst.steekproef_seed,
+            "rustperiode_maanden": lijst.rustperiode_maanden,
         },
     )

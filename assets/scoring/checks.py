@@ -1,10 +1,13 @@
 """Checks of the control list: their specs and their results for a month."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import dagster as dg
 import duckdb
 
 from assets.scoring.specs import CHECK_OMVANG, CONTROL_LIST
+from assets.settings import Controlelijst
 
 
 def check_specs() -> list[dg.AssetCheckSpec]:
@@ -17,7 +20,7 @@ def check_specs() -> list[dg.AssetCheckSpec]:
     ]
 
 
-def check_results(con: duckdb.DuckDBPyConnection, maand: str, lijst: dict) -> list[dg.AssetCheckResult]:
+def check_results(con: duckdb.DuckDBPyConnection, maand: str, lijst: Controlelijst | Mapping) -> list[dg.AssetCheckResult]:
     rows = con.execute(
         """
         SELECT count(*) FILTER (WHERE aanleiding = 'risicolijst'),
@@ -28,8 +31,9 @@ def check_results(con: duckdb.DuckDBPyConnection, maand: str, lijst: dict) -> li
         {"maand": maand},
     ).fetchall()[0]
     risicolijst, steekproef, kandidaten = rows
-    capaciteit = int(lijst.get("capaciteit", 25))
-    verwacht_steekproef = int(lijst.get("steekproef", 5))
+    lijst = Controlelijst.of(lijst)
+    capaciteit = lijst.capaciteit
+    verwacht_steekproef = lijst.steekproef
     return [
         dg.AssetCheckResult(
             check_name=CHECK_OMVANG,
@@ -41,7 +45,7 @@ def check_results(con: duckdb.DuckDBPyConnection, maand: str, lijst: dict) -> li
                 "steekproef": steekproef,
                 "capaciteit": capaciteit,
                 "kandidaten_met_score": kandidaten,
-                "steekproef_seed": int(lijst.get("steekproef_seed", 638)),
+                "steekproef_seed": lijst.steekproef_seed,
             },
         )
     ]
