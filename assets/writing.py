@@ -258,9 +258,10 @@ def _csv_column(values: pd.Series) -> pd.Series:
     if values.dtype != object:
         return values  # to_csv writes float columns with decimal=","
     out = values.copy()
-    floats = values.map(type).isin([float, np.float64, np.float32]).to_numpy()
-    if floats.any():
-        out[floats] = values[floats].astype(float).astype(str).str.replace(".", ",", regex=False)
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        floats = values.map(type).isin([float, np.float64, np.float32]).to_numpy()
+        if floats.any():
+            out[floats] = values[floats].astype(float).astype(str).str.replace(".", ",", regex=False)
     hostile = formula_like(values)
     if hostile.any():
         out[hostile] = "'" + values[hostile].astype(str)
