@@ -1,14 +1,69 @@
-"""Writing output files that only their owner can read (privacy by default)."""
+"""Writing output files: owner-only folders and files, atomic publishing, and the one writer of
+every CSV and XLSX the project produces.
+
+Privacy by default. Folders are 0700 and files 0600: the outputs contain addresses and must stay
+with their owner. A `Publication` is a private temporary folder inside the target folder; its
+items are moved into place when they are complete, so a run that fails half way leaves the
+previous outputs untouched and no half-written file behind.
+
+Spreadsheets, as a Dutch analyst opens them:
+
+- CSV: `;` separator, decimal comma, UTF-8 with BOM, CRLF line ends (what Dutch Excel opens
+  directly); XLSX through openpyxl, a sheet per table with a frozen header row.
+- Booleans as ja/nee, floats rounded to 4 decimals, missing values empty; numbers stay numbers
+  (also a negative number), in a mixed column too (a suppressed table holds counts and 'x').
+- Identifiers stay text: `*_id`, `*identificatie`, buurt/wijk/gemeente codes and postcodes
+  (`is_id_column`). In a workbook they are text cells, so a 16-digit id keeps its leading zero
+  and its last digits; a CSV has no types, so its reader must import those columns as text.
+- No formula injection: a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+  return is never a live formula. In a CSV it is written with a leading `'`; in a workbook it
+  is a string cell (openpyxl would store a string starting with `=` as a formula) marked as
+  quoted text, with its value unchanged.
+- Excel holds 1,048,575 rows below the header (`past_in_excel`); a bigger table is left to its
+  CSV and the workbook's toelichting says so (`write_sheet` refuses it).
+- The same table has the same sheet name in every workbook (`sheet_name`).
+"""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+# --- private folders and files --------------------------------------------------------------------
 
 
 def private_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    """`path` as an owner-only folder: missing folders (parents too) are created 0700 and
+    `path` itself is set to 0700; parents that exist already are left as they are."""
+    missing = []
+    for folder in [path, *path.parents]:
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:  # made meanwhile by a concurrent run
+            pass
     path.chmod(0o700)
     return path
+
+
+def make_private(root: Path) -> None:
+    """Folders 0700, files 0600, everywhere under `root` (root included)."""
+    root.chmod(0o700)
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames:
+            os.chmod(os.path.join(dirpath, name), 0o700)
+        for name in filenames:
+            os.chmod(os.path.join(dirpath, name), 0o600)
 
 
 def write_private(path: Path, text: str) -> Path:
@@ -26,9 +81,6 @@ def write_private(path: Path, text: str) -> Path:
 def replace_dir(src: Path, dst: Path, aside_prefix: str) -> None:
     """Move a finished folder into place; an earlier one is renamed aside first, then removed,
     so a reader sees the old folder or the new one, never a mix."""
-    import shutil
-    import uuid
-
     old = None
     if dst.exists():
         old = dst.parent / f"{aside_prefix}{dst.name}-{uuid.uuid4().hex[:8]}"
@@ -38,25 +90,255 @@ def replace_dir(src: Path, dst: Path, aside_prefix: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+# --- atomic publishing -------------------------------------------------------------------------------
+
+TMP_PREFIX = ".rr-tmp-"
+# Temporary folders of a killed run: ours, and those of the RIEC export before it published
+# through a Publication (they may hold an address list).
+STALE_PREFIXES = (TMP_PREFIX, ".export_riec-tmp-")
+STALE_AFTER_S = 3600
+
+
+def remove_stale(folder: Path, max_age_s: int = STALE_AFTER_S) -> None:
+    """Temporary folders in `folder` left by a killed run (older than an hour) are removed."""
+    for prefix in STALE_PREFIXES:
+        for old in folder.glob(f"{prefix}*"):
+            try:
+                if time.time() - old.stat().st_mtime > max_age_s:
+                    shutil.rmtree(old, ignore_errors=True)
+            except FileNotFoundError:
+                pass
+
+
+class Publication:
+    """A private temporary folder whose items are moved into `target` on `publish()`.
+
+        with Publication(target) as pub:
+            write into pub.tmp ...
+            pub.publish(["trends"])           # folders and files, in this order
+
+    A folder replaces its earlier version as a whole (`replace_dir`), a file by a rename. On an
+    exception nothing is moved and the temporary folder is removed.
+    """
+
+    def __init__(self, target: Path):
+        self.target = target
+
+    def __enter__(self) -> "Publication":
+        private_dir(self.target.parent)
+        private_dir(self.target)
+        remove_stale(self.target)
+        self.tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.target))
+        self.tmp.chmod(0o700)
+        return self
+
+    def publish(self, names: list[str]) -> list[Path]:
+        make_private(self.tmp)
+        published = []
+        for name in names:
+            src, dst = self.tmp / name, self.target / name
+            if not src.exists():
+                continue
+            if src.is_dir():
+                replace_dir(src, dst, f"{TMP_PREFIX}old-")
+            else:
+                os.replace(src, dst)
+            published.append(dst)
+        return published
+
+    def __exit__(self, *exc) -> bool:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return False
+
+
+def files_under(paths: list[Path]) -> list[Path]:
+    out = []
+    for path in paths:
+        out += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    return out
+
+
+# --- spreadsheets: the cells ---------------------------------------------------------------------------
+
 # Excel's limit is 1,048,576 rows including the header. The buurt trend table grows by one row per
 # buurt per month: nationally (13.8 thousand buurten) it passes this after about six years.
 EXCEL_MAX_RIJEN = 1_048_575
+
+# A sheet name per table, the same in every workbook (Excel allows 31 characters). Tables not
+# named here keep their own name.
+SHEET_NAMES = {
+    "leegstand_per_buurt_per_maand": "leegstand_per_buurt",
+    "objecten_per_indicator_per_maand": "objecten_per_indicator",
+}
+
+# A cell beginning with one of these is a formula to Excel or LibreOffice (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ID_COLUMNS = {"buurtcode", "wijkcode", "gemeentecode", "postcode"}
+_TEXT_KINDS = {"string", "mixed", "mixed-integer"}
 
 
 def past_in_excel(frame) -> bool:
     return len(frame) <= EXCEL_MAX_RIJEN
 
 
-def write_sheet(writer, sheet: str, data) -> None:
-    """One table as an Excel sheet: header row frozen, columns as wide as their first 200 values.
-    Callers leave a table that does not fit (past_in_excel) to its CSV and say so."""
+def too_big(sheets: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Names of the tables that do not fit in an Excel sheet."""
+    return [name for name, frame in sheets.items() if not past_in_excel(frame)]
+
+
+def sheet_name(table: str) -> str:
+    return SHEET_NAMES.get(table, table[:31])
+
+
+def is_id_column(name) -> bool:
+    name = str(name)
+    return name.endswith(("_id", "identificatie")) or name in ID_COLUMNS
+
+
+def _missing_as_none(values: pd.Series) -> pd.Series:
+    return values.astype(object).where(values.notna(), None)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_float_dtype(values):  # integer ids with a gap arrive as floats
+        values = values.astype("Int64")
+    return _missing_as_none(values.astype("string"))
+
+
+def _ja_nee(values: pd.Series) -> pd.Series:
+    return _missing_as_none(values.map({True: "ja", False: "nee"}))
+
+
+def _column(values: pd.Series, name) -> pd.Series:
+    if is_id_column(name):
+        return _as_text(values)
+    if pd.api.types.is_bool_dtype(values):
+        return _ja_nee(values)
+    if pd.api.types.is_float_dtype(values):
+        return values.round(4)
+    if values.dtype != object and not pd.api.types.is_string_dtype(values):
+        return values  # integers, dates
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind == "boolean":
+        return _ja_nee(values)
+    if kind in ("string", "empty"):
+        return _missing_as_none(values)
+    out = _missing_as_none(values)
+    types = values.map(type)  # a mixed column: ints, floats, booleans and text ('x', 'Totaal')
+    booleans = types.isin([bool, np.bool_]).to_numpy()
+    if booleans.any():
+        out[booleans] = values[booleans].map({True: "ja", False: "nee"})
+    floats = types.isin([float, np.float64, np.float32]).to_numpy() & values.notna().to_numpy()
+    if floats.any():
+        out[floats] = values[floats].astype(float).round(4)
+    return out
+
+
+def cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as a spreadsheet should show it (see the module docstring), column by column:
+    ids as text, booleans ja/nee, floats rounded, missing as None; nothing is neutralised yet."""
+    return pd.DataFrame({name: _column(frame[name], name) for name in frame.columns}, index=frame.index)
+
+
+def formula_like(values: pd.Series) -> np.ndarray:
+    """Which cells are text that a spreadsheet would take for a formula (numbers never are)."""
+    if values.dtype != object and not pd.api.types.is_string_dtype(values):
+        return np.zeros(len(values), dtype=bool)
+    if pd.api.types.infer_dtype(values, skipna=True) not in _TEXT_KINDS:
+        return np.zeros(len(values), dtype=bool)
+    return values.str.startswith(FORMULA_START, na=False).to_numpy(dtype=bool)
+
+
+# --- CSV ----------------------------------------------------------------------------------------------
+
+
+def _csv_column(values: pd.Series) -> pd.Series:
+    """A column of `cells()` as the CSV writes it: floats with a decimal comma also in a mixed
+    column, formula-like text with a leading `'`."""
+    if values.dtype != object:
+        return values  # to_csv writes float columns with decimal=","
+    out = values.copy()
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        floats = values.map(type).isin([float, np.float64, np.float32]).to_numpy()
+        if floats.any():
+            out[floats] = values[floats].astype(float).astype(str).str.replace(".", ",", regex=False)
+    hostile = formula_like(values)
+    if hostile.any():
+        out[hostile] = "'" + values[hostile].astype(str)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """CSV for Dutch Excel: `;`, decimal comma, UTF-8 with BOM; see the module docstring."""
+    data = cells(frame)
+    data = pd.DataFrame({name: _csv_column(data[name]) for name in data.columns}, index=data.index)
+    data.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return path
+
+
+# --- XLSX ---------------------------------------------------------------------------------------------
+
+
+def _put(writer, sheet: str, frame: pd.DataFrame, startrow: int = 0) -> pd.DataFrame:
+    """A table onto a sheet as `cells()` gives it; formula-like text stays a (quoted) string
+    cell, and the control characters an XLSX file cannot hold are dropped. Returns the cells."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    data = cells(frame)
+    hostile = {}
+    for j, name in enumerate(data.columns):
+        values = data[name]
+        if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in _TEXT_KINDS:
+            data[name] = values.str.replace(ILLEGAL_CHARACTERS_RE, "", regex=True).where(
+                values.map(type).eq(str), values)
+            mask = formula_like(data[name])
+            if mask.any():
+                hostile[j] = np.flatnonzero(mask)
+    data.to_excel(writer, sheet_name=sheet, index=False, startrow=startrow)
+    ws = writer.sheets[sheet]
+    for j, rows in hostile.items():
+        for i in rows:
+            cell = ws.cell(row=startrow + 2 + int(i), column=j + 1)
+            cell.value = str(data.iat[int(i), j])
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    return data
+
+
+def write_sheet(writer, sheet: str, frame: pd.DataFrame) -> None:
+    """One table as an Excel sheet (cells as `cells()` gives them): header row frozen, columns
+    as wide as their first 200 values. Callers leave a table that does not fit (past_in_excel)
+    to its CSV and say so."""
     from openpyxl.utils import get_column_letter
 
-    if not past_in_excel(data):
-        raise ValueError(f"blad {sheet}: {len(data)} rijen past niet in Excel (hoogstens {EXCEL_MAX_RIJEN})")
-    data.to_excel(writer, sheet_name=sheet, index=False)
+    if not past_in_excel(frame):
+        raise ValueError(f"blad {sheet}: {len(frame)} rijen past niet in Excel (hoogstens {EXCEL_MAX_RIJEN})")
+    data = _put(writer, sheet, frame)
     ws = writer.sheets[sheet]
     ws.freeze_panes = "A2"
     for i, column in enumerate(data.columns, start=1):
         width = max([len(str(column))] + [len(str(v)) for v in data[column].head(200).tolist()])
         ws.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
+
+
+def write_xlsx(path: Path, sheets: Mapping[str, pd.DataFrame], toelichting: Sequence[pd.DataFrame]) -> Path:
+    """A workbook: first a 'toelichting' sheet (the `toelichting` blocks one below the other,
+    a blank row between), then a sheet per table of `sheets` (sheet name -> frame). A table
+    that does not fit in Excel is left out: callers name it in the toelichting (`too_big`)."""
+    from openpyxl.utils import get_column_letter
+
+    left_out = set(too_big(sheets))
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        row, widths = 0, {}
+        for block in toelichting:
+            block = _put(writer, "toelichting", block, startrow=row)
+            row += len(block) + 2
+            for i, column in enumerate(block.columns, start=1):
+                longest = max([len(str(column))] + [len(str(v)) for v in block[column].tolist()])
+                widths[i] = max(widths.get(i, 0), longest)
+        for i, width in widths.items():
+            writer.sheets["toelichting"].column_dimensions[get_column_letter(i)].width = min(120, width + 2)
+        for name, frame in sheets.items():
+            if name not in left_out:
+                write_sheet(writer, name, frame)
+    return path

@@ -22,6 +22,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 
+from assets import formatting  # noqa: E402
 from assets.settings import Settings  # noqa: E402
 from data_contracts.months import is_month  # noqa: E402
 
@@ -117,7 +118,6 @@ def show(fig) -> None:
 
 
 def procent(value, decimalen: int = 0) -> str:
-    """0.4567 -> '45,7 %' (Dutch decimal comma); missing -> 'onbekend'."""
-    if value is None or pd.isna(value):
-        return "onbekend"
-    return f"{value * 100:.{decimalen}f} %".replace(".", ",")
+    """A fraction as a Dutch percentage, 0.4567 -> '46 %'; missing -> 'onbekend'
+    (assets.formatting.procent with fractie=True: one implementation for reports and notebooks)."""
+    return formatting.procent(value, decimalen, fractie=True, leeg="onbekend")

@@ -11,13 +11,18 @@ writes `<data>/output/<maand>/export_riec/`:
     trend_<tabel>.csv                the trend tables (assets.reports.trends), suppressed
     riec_export_<maand>.xlsx         the same tables in one workbook
     adressen_<maand>.csv             only with adressen=True and a grondslag
+    adressen_<maand>.xlsx            the same address list as a workbook (ids as text)
     manifest.json                    purpose, basis, recipient, dates, files with rows and
                                      SHA-256, suppression rule, code version, the 8-step check
 
-CSV: `;`, decimal comma, UTF-8 with BOM (Dutch Excel). The folder is 0700 and its files 0600;
-the package is written into a private temporary folder and renamed into place, replacing an
-earlier package of the same month. Every package is recorded in audit.exports (who, when, what,
-on which basis, the hashes) in the same transaction that renames it into place.
+Files are written by assets.writing (`;`, decimal comma, UTF-8 with BOM for Dutch Excel; ids as
+text in the workbooks; no cell a spreadsheet would run as a formula). The address list is a
+workbook of its own, not a sheet of riec_export_<maand>.xlsx: retention (assets.exports.retention)
+removes the `adressen_*` files of an old month and keeps the rest of the package. The folder is
+0700 and its files 0600; the package is written into a private temporary folder and renamed into
+place (assets.writing.Publication), replacing an earlier package of the same month. Every package
+is recorded in audit.exports (who, when, what, on which basis, the hashes) in the same
+transaction that renames it into place.
 """
 from __future__ import annotations
 
@@ -25,26 +30,24 @@ import datetime as dt
 import json
 import os
 import shutil
-import tempfile
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from assets.exports.audit import code_version, ensure_audit, os_user
 from assets.exports.suppression import Rule, threshold_from
 from assets.exports.tables import TREND_DESCRIPTIONS, buurtcijfers, suppress_trends
 from assets.warehouse import ensure_schema, month_params, query, scalar
-from assets.writing import past_in_excel, replace_dir, write_sheet
+from assets.writing import Publication, sheet_name, too_big, write_csv
+from assets.writing import write_xlsx as write_workbook
 from data_contracts.months import is_month
 from data_contracts.reading import sha256_of as sha256
 
 FOLDER = "export_riec"
-TMP_PREFIX = ".export_riec-tmp-"
-ADDRESS_PREFIX = "adressen_"
+ADDRESS_PREFIX = "adressen_"  # retention removes these files of an old month
 
 DOEL = (
     "Regionaal informatiebeeld mensenhandel (RIEC Den Haag): trends en buurtcijfers over signalen, "
@@ -70,11 +73,6 @@ STAPPEN = (
     "Moet de betrokkene worden geïnformeerd over de verstrekking of bestaat daarop een uitzondering?",
 )
 NIET_VASTGELEGD = "Niet vastgelegd bij de export: vastleggen in het verstrekkingsdossier vóór verzending."
-# Excel allows 31 characters in a sheet name.
-SHEETS = {
-    "trend_leegstand_per_buurt_per_maand": "leegstand_per_buurt_per_maand",
-    "trend_objecten_per_indicator_per_maand": "objecten_per_indicator",
-}
 PLACEHOLDERS = {"", "-", "?", "nvt", "n.v.t.", "n.v.t", "geen", "onbekend", "x", "todo"}
 
 
@@ -150,47 +148,12 @@ def _stappenplan(adressen: bool, grondslag: str | None, doel: str, threshold: in
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _cell(value):
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return "ja" if bool(value) else "nee"
-    if hasattr(value, "item") and not isinstance(value, str):
-        return value.item()  # numpy scalar -> Python
-    return value
-
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Object columns of Python ints/floats/strings, booleans as ja/nee, missing as None."""
-    return frame.astype(object).apply(lambda column: column.map(_cell))
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """`;`-separated, decimal comma, UTF-8 with BOM (what Dutch Excel opens directly)."""
-    def text(value):
-        if value is None:
-            return ""
-        if isinstance(value, float):
-            return str(round(value, 4)).replace(".", ",")
-        return value
-
-    _plain(frame).apply(lambda column: column.map(text)).to_csv(
-        path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\r\n"
-    )
-
-
 def write_xlsx(sheets: dict[str, pd.DataFrame], toelichting: list[str], path: Path) -> None:
-    te_groot = {name for name, frame in sheets.items() if not past_in_excel(frame)}
-    toelichting = toelichting + [f"Blad {name} ontbreekt: {len(sheets[name])} rijen is te groot voor Excel; zie het CSV-bestand."
-                                 for name in sorted(te_groot)]
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        pd.DataFrame({"toelichting": toelichting}).to_excel(writer, sheet_name="toelichting", index=False)
-        writer.sheets["toelichting"].column_dimensions["A"].width = 120
-        for name, frame in sheets.items():
-            if name not in te_groot:
-                write_sheet(writer, name[:31], _plain(frame))
-
-
+    """A workbook of the package: the toelichting lines, then a sheet per table (sheet name ->
+    frame); a table too big for Excel is left to its CSV and named in the toelichting."""
+    regels = toelichting + [f"Blad {name} ontbreekt: {len(sheets[name])} rijen is te groot voor Excel; zie het CSV-bestand."
+                            for name in sorted(too_big(sheets))]
+    write_workbook(path, sheets, [pd.DataFrame({"toelichting": regels})])
 
 
 def _leesmij(maand: str, rule: Rule, beschrijvingen: dict[str, str], adressen: bool, grondslag: str | None,
@@ -215,6 +178,21 @@ def _leesmij(maand: str, rule: Rule, beschrijvingen: dict[str, str], adressen: b
         "",
         "CSV: scheidingsteken ';', decimaalteken ',', UTF-8 met BOM. manifest.json geeft per bestand het aantal",
         "rijen en de SHA-256-controlesom.",
+        "",
+        "CSV-bestanden openen zonder dat codes veranderen:",
+        "  Verblijfsobject-id's, nummeraanduiding-id's, buurtcodes en postcodes zijn tekst. Wie een CSV-bestand",
+        "  met dubbelklikken opent, krijgt er getallen van: de voorloopnul verdwijnt en id's van 16 cijfers",
+        "  worden afgerond. Importeer de kolommen daarom als tekst, of gebruik de Excel-werkmap(pen): daarin",
+        "  staan ze al als tekst.",
+        "  - Excel: Gegevens > Van tekst/CSV, kies het bestand; Bestandsoorsprong '65001: Unicode (UTF-8)',",
+        "    Scheidingsteken 'Puntkomma'; klik 'Gegevens transformeren', selecteer alle kolommen (Ctrl+A),",
+        "    kies Transformeren > Gegevenstype 'Tekst' ('Huidige vervangen') en daarna 'Sluiten en laden'.",
+        "  - LibreOffice Calc: Bestand > Openen, kies het bestand; in het venster 'Tekstimport': Tekenset",
+        "    'Unicode (UTF-8)', Scheidingsopties 'Puntkomma'; klik in de voorbeeldweergave op het vakje linksboven",
+        "    (alle kolommen) en kies Kolomtype 'Tekst'; zet 'Formules evalueren' uit. Dan 'OK'.",
+        "  Tekst die begint met =, +, -, @, een tab of een regelterugloop staat in de CSV-bestanden met een",
+        "  apostrof (') ervoor, zodat een spreadsheet haar niet als formule uitvoert; in de werkmappen staat",
+        "  zulke tekst ongewijzigd, als tekst.",
     ]
     if adressen:
         regels += [
@@ -225,31 +203,25 @@ def _leesmij(maand: str, rule: Rule, beschrijvingen: dict[str, str], adressen: b
     return regels
 
 
-def _publish(tmp: Path, target: Path) -> None:
-    """Rename the finished temporary folder into place, replacing an earlier package."""
-    replace_dir(tmp, target, f"{TMP_PREFIX}oud-")
+def _toelichting_adressen(maand: str, ontvanger: str, grondslag: str | None, doel: str) -> list[str]:
+    return [
+        f"risicoradar - adreslijst voor {ontvanger}, peilmaand {maand}",
+        "",
+        f"Doel: {doel}",
+        f"Grondslag: {grondslag}",
+        "",
+        f"Blad adressen: de controlelijst van {maand}, geminimaliseerd: rang, verblijfsobject, adres, postcode,",
+        "aanleiding en redenen. Verblijfsobject-id en postcode staan als tekst: de voorloopnul en alle cijfers",
+        "blijven staan. Dezelfde lijst staat in het CSV-bestand met dezelfde naam.",
+        "",
+        "LET OP: deze werkmap bevat adresgegevens (persoonsgegevens). Alleen gebruiken voor het genoemde doel,",
+        "niet verder verstrekken, en verwijderen als het doel bereikt is.",
+    ]
 
 
-def _remove_stale(folder: Path, max_age_s: int = 3600) -> None:
-    """Temporary folders of a killed export (older than an hour) go: they may hold addresses."""
-    for old in folder.glob(f"{TMP_PREFIX}*"):
-        try:
-            if dt.datetime.now().timestamp() - old.stat().st_mtime > max_age_s:
-                shutil.rmtree(old, ignore_errors=True)
-        except FileNotFoundError:
-            pass
-
-
-def _private_dirs(path: Path) -> None:
-    """Create `path` and missing parents owner-only (existing parents are left as they are)."""
-    missing = []
-    for folder in [path, *path.parents]:
-        if folder.exists():
-            break
-        missing.append(folder)
-    for folder in reversed(missing):
-        folder.mkdir(mode=0o700)
-        folder.chmod(0o700)
+def _publish(pub: Publication, name: str) -> Path:
+    """Move the finished package into place, replacing an earlier package of the month."""
+    return pub.publish([name])[0]
 
 
 # --- the export ----------------------------------------------------------------------------------
@@ -306,16 +278,12 @@ def export_riec(
         target = settings.output_month(maand) / FOLDER
         old_umask = os.umask(0o077)
         try:
-            _private_dirs(target.parent)
-            _remove_stale(target.parent)
-            tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=target.parent))
-            try:
-                manifest, files = _write_package(tmp, tables, maand, params, rule, ontvanger, grondslag, doel,
+            with Publication(target.parent) as pub:
+                package = pub.tmp / FOLDER
+                package.mkdir(mode=0o700)
+                manifest, files = _write_package(package, tables, maand, params, rule, ontvanger, grondslag, doel,
                                                  adressen, stappenplan, started, export_id)
-                manifest_hash = sha256(tmp / "manifest.json")
-                tmp.chmod(0o700)
-                for path in tmp.iterdir():
-                    path.chmod(0o600)
+                manifest_hash = sha256(package / "manifest.json")
                 # recorded and published together: no package without its audit row
                 con.execute("BEGIN TRANSACTION")
                 try:
@@ -337,7 +305,7 @@ def export_riec(
                         con.execute("INSERT INTO audit.export_adressen SELECT DISTINCT $id, verblijfsobject_id FROM _export_ids",
                                     {"id": export_id})
                         con.unregister("_export_ids")
-                    _publish(tmp, target)
+                    _publish(pub, FOLDER)
                     try:
                         con.execute("COMMIT")
                     except BaseException:
@@ -349,9 +317,6 @@ def export_riec(
                     except duckdb.Error:
                         pass
                     raise
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
         finally:
             os.umask(old_umask)
     finally:
@@ -399,15 +364,27 @@ def _write_package(tmp: Path, tables: dict, maand: str, params: dict, rule: Rule
                         "kolommen": [str(c) for c in frame.columns], "onderdrukt": name != "adressen"})
         beschrijvingen[bestand] = beschrijving
         if name != "adressen":
-            sheets[SHEETS.get(name, name.removeprefix("trend_"))[:31]] = frame
+            sheets[sheet_name(name.removeprefix("trend_"))] = frame
     xlsx = f"riec_export_{maand}.xlsx"
     beschrijvingen[xlsx] = "Alle tabellen hierboven behalve de adreslijst, een blad per tabel, met toelichting"
+    adressen_xlsx = f"{ADDRESS_PREFIX}{maand}.xlsx"
+    if adressen:
+        beschrijvingen[adressen_xlsx] = ("De adreslijst als Excel-werkmap; verblijfsobject-id en postcode staan als "
+                                         "tekst (voorloopnul en alle cijfers blijven staan)")
     beschrijvingen["manifest.json"] = "Wat er gedeeld is, waarom, op welke grond, met controlesommen"
     leesmij = _leesmij(maand, rule, beschrijvingen, adressen, grondslag, ontvanger, doel)
     write_xlsx(sheets, leesmij, tmp / xlsx)
+    bladen = [name for name in sheets if name not in too_big(sheets)]
     entries.append({"tabel": "werkmap", "bestand": xlsx, "beschrijving": beschrijvingen[xlsx],
-                    "rijen": int(sum(len(f) for f in sheets.values())), "bladen": ["toelichting", *sheets],
+                    "rijen": int(sum(len(sheets[name]) for name in bladen)), "bladen": ["toelichting", *bladen],
                     "onderdrukt": True})
+    if adressen:
+        lijst = tables["tabellen"]["adressen"][0]
+        write_xlsx({"adressen": lijst}, _toelichting_adressen(maand, ontvanger, grondslag, doel), tmp / adressen_xlsx)
+        entries.append({"tabel": "adressen_werkmap", "bestand": adressen_xlsx,
+                        "beschrijving": beschrijvingen[adressen_xlsx], "rijen": int(len(lijst)),
+                        "bladen": ["toelichting", *(["adressen"] if not too_big({"adressen": lijst}) else [])],
+                        "onderdrukt": False})
     (tmp / "LEESMIJ.txt").write_text("\n".join(leesmij) + "\n", encoding="utf-8")
     entries.append({"tabel": "leesmij", "bestand": "LEESMIJ.txt", "beschrijving": "Toelichting bij de export",
                     "rijen": len(leesmij), "onderdrukt": False})

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
+from assets.formatting import getal, procent  # noqa: F401 (report.py imports them from here)
 from assets.reports.trends import UITBUITINGSVORMEN
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
@@ -40,22 +41,7 @@ PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "locale": "nl",
                  "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
 
 
-# --- formatting (Dutch) ------------------------------------------------------------------------
-
-def getal(value, decimalen: int = 0) -> str:
-    """1234.5 -> '1.234,5' (Dutch separators); None/NaN -> '–'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "–"
-    text = f"{float(value):,.{decimalen}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def procent(value, decimalen: int = 1, fractie: bool = False) -> str:
-    """12.34 -> '12,3 %' (fractie=True: 0.1234 -> '12,3 %')."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{getal(float(value) * (100 if fractie else 1), decimalen)} %"
-
+# --- style ----------------------------------------------------------------------------------------
 
 def _style(fig: go.Figure, titel: str, height: int = 420) -> go.Figure:
     fig.update_layout(
