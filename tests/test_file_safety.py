@@ -26,7 +26,7 @@ import pytest
 from assets.exports import export_riec, opschonen
 from assets.exports.suppression import MARKER, TOTAL
 from assets.exports.tables import TOTAAL_BUURT
-from assets.reports.report import build_trend_files
+from assets.reports.report_publish import build_trend_files
 from assets.reports.trends import trend_tables
 from assets.settings import Settings
 from assets.writing import FORMULA_START, is_id_column, sheet_name, write_csv, write_xlsx
