@@ -37,7 +37,7 @@ import pandas as pd
 from assets.exports.audit import code_version, ensure_audit, os_user
 from assets.exports.suppression import Rule, threshold_from
 from assets.exports.tables import TREND_DESCRIPTIONS, buurtcijfers, suppress_trends
-from assets.warehouse import month_params, query, scalar
+from assets.warehouse import insert, month_params, query, scalar
 from assets.writing import past_in_excel, replace_dir, write_sheet
 from data_contracts.months import is_month
 from data_contracts.reading import sha256_of as sha256
@@ -318,9 +318,8 @@ def export_riec(
                 # recorded and published together: no package without its audit row
                 con.execute("BEGIN TRANSACTION")
                 try:
-                    con.execute(
-                        "INSERT INTO audit.exports VALUES ($id, $tijd, $gebruiker, $os, $maand, $ontvanger, $doel, "
-                        "$grondslag, $adressen, $tabellen, $bestanden, $manifest, $map, $code)",
+                    insert(
+                        con, "audit.exports",
                         {
                             "id": export_id, "tijd": started.replace(tzinfo=None), "gebruiker": gebruiker, "os": os_gebruiker,
                             "maand": maand, "ontvanger": ontvanger, "doel": doel, "grondslag": grondslag,
