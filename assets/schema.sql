@@ -1,5 +1,5 @@
--- The warehouse's tables. raw.* is created from the validated frames on first load;
--- staging.* and marts.* have fixed columns so other tools can rely on them.
+-- The warehouse's tables: every table is created here (and only here) and filled by the SQL
+-- file named after it (assets.warehouse.transform_files; tests/test_tables.py checks both).
 --
 -- The per-object tables (BAG, BRP, KvK, WOZ, vacancy, features, scores: up to 10 M rows a
 -- month) have no PRIMARY KEY: DuckDB keeps an ART index per key in memory and maintains it on
@@ -11,6 +11,106 @@ CREATE SCHEMA IF NOT EXISTS raw;
 CREATE SCHEMA IF NOT EXISTS staging;
 CREATE SCHEMA IF NOT EXISTS marts;
 CREATE SCHEMA IF NOT EXISTS audit;
+
+-- raw.*: the accepted rows of each inbox file as its contract delivers them (data_contracts/*.yaml:
+-- id/text/code columns VARCHAR, integer BIGINT, number DOUBLE, date TIMESTAMP_NS), in the
+-- contract's column order, then the file's row number, the month and the file name. Rows the
+-- contract quarantined are in staging.quarantaine instead.
+CREATE TABLE IF NOT EXISTS raw.bag_verblijfsobject (
+    identificatie VARCHAR,
+    nummeraanduiding_hoofdadres_identificatie VARCHAR,
+    openbare_ruimte_naam VARCHAR,
+    woonplaats_naam VARCHAR,
+    huisnummer BIGINT,
+    huisletter VARCHAR,
+    toevoeging VARCHAR,
+    postcode VARCHAR,
+    gebruiksdoel VARCHAR,
+    oppervlakte BIGINT,
+    status VARCHAR,
+    pand_identificatie VARCHAR,
+    bouwjaar BIGINT,
+    bronhouder_identificatie VARCHAR,
+    x DOUBLE,
+    y DOUBLE,
+    rij BIGINT,
+    maand VARCHAR,
+    bestand VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.brp_adrestellingen (
+    nummeraanduiding_id VARCHAR,
+    peildatum TIMESTAMP_NS,
+    ingeschrevenen BIGINT,
+    briefadressen BIGINT,
+    inschrijvingen BIGINT,
+    uitschrijvingen BIGINT,
+    vertrokken_onbekend BIGINT,
+    rij BIGINT,
+    maand VARCHAR,
+    bestand VARCHAR
+);
+
+-- RNI files carry their own month (a contract column), so `maand` comes first here.
+CREATE TABLE IF NOT EXISTS raw.rni_inschrijvingen (
+    maand VARCHAR,
+    nummeraanduiding_id VARCHAR,
+    inschrijvingen BIGINT,
+    rij BIGINT,
+    bestand VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.kvk_vestigingen (
+    vestigingsnummer VARCHAR,
+    kvk_nummer VARCHAR,
+    sbi_code VARCHAR,
+    sbi_codes_neven VARCHAR,
+    straatnaam VARCHAR,
+    huisnummer BIGINT,
+    huisletter VARCHAR,
+    huisnummer_toevoeging VARCHAR,
+    postcode VARCHAR,
+    plaats VARCHAR,
+    verblijfsobject_id VARCHAR,
+    werkzame_personen BIGINT,
+    datum_aanvang TIMESTAMP_NS,
+    datum_einde TIMESTAMP_NS,
+    ind_hoofdvestiging VARCHAR,
+    rij BIGINT,
+    maand VARCHAR,
+    bestand VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.woz_gebruik (
+    verblijfsobject_id VARCHAR,
+    gebruik VARCHAR,
+    rij BIGINT,
+    maand VARCHAR,
+    bestand VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.signalen (
+    signaal_id VARCHAR,
+    datum TIMESTAMP_NS,
+    nummeraanduiding_id VARCHAR,
+    bron VARCHAR,
+    soort VARCHAR,
+    geverifieerd VARCHAR,
+    rij BIGINT,
+    maand VARCHAR,
+    bestand VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.controles (
+    controle_id VARCHAR,
+    datum TIMESTAMP_NS,
+    nummeraanduiding_id VARCHAR,
+    aanleiding VARCHAR,
+    uitkomst VARCHAR,
+    rij BIGINT,
+    maand VARCHAR,
+    bestand VARCHAR
+);
 
 CREATE TABLE IF NOT EXISTS staging.bag_verblijfsobject (
     maand VARCHAR NOT NULL,
@@ -170,6 +270,40 @@ CREATE TABLE IF NOT EXISTS audit.bronnen_maand (
     matchpercentage DOUBLE,
     waarschuwingen VARCHAR,
     PRIMARY KEY (maand, bron)
+);
+
+-- Audit tables of the exports module (never cleaned by opschonen).
+
+-- One row per export package written (with or without addresses).
+CREATE TABLE IF NOT EXISTS audit.exports (
+    export_id VARCHAR PRIMARY KEY,
+    tijdstip TIMESTAMP NOT NULL,
+    gebruiker VARCHAR NOT NULL,           -- as given to export_riec, else the OS user
+    os_gebruiker VARCHAR NOT NULL,        -- getpass.getuser() of the process
+    maand VARCHAR NOT NULL,
+    ontvanger VARCHAR NOT NULL,
+    doel VARCHAR,
+    grondslag VARCHAR,
+    adressen BOOLEAN NOT NULL,
+    tabellen VARCHAR,                     -- JSON: [{tabel, bestand, rijen}]
+    bestanden VARCHAR,                    -- JSON: {bestand: sha256}
+    manifest_sha256 VARCHAR NOT NULL,
+    map VARCHAR,
+    code_versie VARCHAR
+);
+
+-- One row per retention run.
+CREATE TABLE IF NOT EXISTS audit.opschoning (
+    tijdstip TIMESTAMP NOT NULL,
+    gebruiker VARCHAR NOT NULL,
+    vandaag DATE NOT NULL,
+    bewaartermijn_maanden INTEGER NOT NULL,
+    oudste_bewaarde_maand VARCHAR NOT NULL,   -- rows and folders of earlier months are removed
+    verwijderde_rijen VARCHAR,                -- JSON: {tabel: rijen}
+    verwijderde_bestanden INTEGER,
+    verwijderde_mappen VARCHAR,               -- JSON: [map]
+    compactering BOOLEAN,
+    geverifieerd BOOLEAN NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS marts.leegstand (

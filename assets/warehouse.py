@@ -1,13 +1,18 @@
 """Small helpers over DuckDB that every layer uses: schema, SQL files, month replacement.
 
-A transform lives in a `.sql` file named after the table it produces (`marts.leegstand.sql`
-beside the module that runs it). The file holds one SELECT; `replace_month` deletes the
-month's rows and inserts the SELECT's rows by column name. Parameters (`$maand`, …) are
+Every warehouse table is created in `schema.sql` and filled by a `.sql` file named after it,
+beside the module that runs it (`marts.leegstand.sql`). A table filled from more than one place
+has one file per place, `<table>__<what>.sql` (`staging.quarantaine__kvk.sql`); an intermediate
+temp table has `temp.<name>.sql`. `transform_files(table)` lists a table's files. A file holds
+one SELECT; `replace_month` deletes the month's rows and inserts the SELECT's rows by column
+name, `insert`/`replace` do the same for other keys. Frames the SELECT reads (a registered
+pandas or Arrow table) are passed by the name the file uses. Parameters (`$maand`, …) are
 bound, never formatted into the SQL.
 """
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -41,12 +46,22 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
 
 
-def sql_file(table: str) -> Path:
-    """The `.sql` file that produces `table` (e.g. 'marts.leegstand')."""
-    matches = list(ASSETS_DIR.glob(f"*/{table}.sql"))
+def sql_file(name: str) -> Path:
+    """The `.sql` file `name` (a table such as 'marts.leegstand', a variant such as
+    'staging.quarantaine__kvk', or a temp table such as 'temp.kvk_gematcht')."""
+    matches = sorted(ASSETS_DIR.rglob(f"{name}.sql"))
     if len(matches) != 1:
-        raise FileNotFoundError(f"expected one SQL file for {table}, found {matches}")
+        raise FileNotFoundError(f"expected one SQL file for {name}, found {matches}")
     return matches[0]
+
+
+def transform_files(table: str) -> list[Path]:
+    """Every `.sql` file that fills `table`: `<table>.sql` and its variants `<table>__*.sql`."""
+    return sorted([*ASSETS_DIR.rglob(f"{table}.sql"), *ASSETS_DIR.rglob(f"{table}__*.sql")])
+
+
+def _select(name: str) -> str:
+    return sql_file(name).read_text(encoding="utf-8").rstrip().rstrip(";")
 
 
 def bind(sql: str, params: dict) -> dict:
@@ -58,21 +73,71 @@ def bind(sql: str, params: dict) -> dict:
     return {k: v for k, v in params.items() if k in used}
 
 
+def unregister(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a registered frame; quietly, so an aborted transaction keeps its own error."""
+    try:
+        con.unregister(name)
+    except duckdb.Error:
+        pass
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, frames: dict | None):
+    """The frames (pandas or Arrow) visible to SQL under their names while the block runs."""
+    frames = frames or {}
+    try:
+        for name, frame in frames.items():
+            con.register(name, frame)
+        yield con
+    finally:
+        for name in frames:
+            unregister(con, name)
+
+
 def query(con: duckdb.DuckDBPyConnection, table: str, params: dict):
     """Run the SELECT of `table`'s SQL file and return the relation's result."""
     sql = sql_file(table).read_text(encoding="utf-8")
     return con.execute(sql, bind(sql, params))
 
 
-def replace_month(con: duckdb.DuckDBPyConnection, table: str, params: dict) -> int:
+def delete(con: duckdb.DuckDBPyConnection, table: str, params: dict, keys: tuple[str, ...] = ("maand",)) -> None:
+    """Delete the rows of `table` whose `keys` columns equal `params` (every row when no keys)."""
+    where = " AND ".join(f"{k} = ${k}" for k in keys)
+    con.execute(f"DELETE FROM {table}" + (f" WHERE {where}" if where else ""), {k: params[k] for k in keys})
+
+
+def insert(con: duckdb.DuckDBPyConnection, table: str, params: dict | None = None, *,
+           frames: dict | None = None, file: str | None = None) -> int:
+    """Insert the SELECT of `table`'s SQL file (or of the variant `file`) by column name, with
+    `frames` registered under their names; returns the number of rows inserted."""
+    sql = _select(file or table)
+    with registered(con, frames):
+        return con.execute(f"INSERT INTO {table} BY NAME ({sql})", bind(sql, params or {})).fetchall()[0][0]
+
+
+def replace(con: duckdb.DuckDBPyConnection, table: str, params: dict | None = None, *, keys: tuple[str, ...] = (),
+            frames: dict | None = None, file: str | None = None) -> int:
+    """Replace the rows of `table` whose `keys` equal `params` (all rows when no keys) with its
+    SQL file's SELECT; returns the number of rows inserted. Inside the caller's transaction."""
+    params = params or {}
+    delete(con, table, params, keys)
+    return insert(con, table, params, frames=frames, file=file)
+
+
+def replace_month(con: duckdb.DuckDBPyConnection, table: str, params: dict, *, frames: dict | None = None) -> int:
     """Replace the rows of `params['maand']` in `table` with its SQL file's SELECT.
 
     Runs inside the caller's transaction; returns the number of rows now in the month.
     """
-    sql = sql_file(table).read_text(encoding="utf-8").rstrip().rstrip(";")
-    con.execute(f"DELETE FROM {table} WHERE maand = $maand", {"maand": params["maand"]})
-    con.execute(f"INSERT INTO {table} BY NAME ({sql})", bind(sql, params))
+    replace(con, table, params, keys=("maand",), frames=frames)
     return scalar(con, f"SELECT count(*) FROM {table} WHERE maand = $maand", {"maand": params["maand"]})
+
+
+def create_temp(con: duckdb.DuckDBPyConnection, name: str, params: dict, *, frames: dict | None = None) -> None:
+    """(Re)create the temp table `name` from `temp.<name>.sql` (dropped with the connection)."""
+    sql = _select(f"temp.{name}")
+    with registered(con, frames):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS ({sql})", bind(sql, params))
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):

@@ -233,10 +233,9 @@ def add_month(con, maand: str, step: int = 0) -> None:
     _insert(con, "audit.bronnen_maand", pd.DataFrame({
         "maand": maand, "bron": ["bag_verblijfsobject", "rni_inschrijvingen"], "rijen": [60, 3],
     }))
-    # raw.* is created by the ingest from the files; here one table stands for all of them
-    con.execute("CREATE TABLE IF NOT EXISTS raw.brp_adrestellingen (maand VARCHAR, nummeraanduiding_id VARCHAR, "
-                "ingeschrevenen INTEGER, bestand VARCHAR)")
-    con.execute("INSERT INTO raw.brp_adrestellingen VALUES ($m, '0638200000000001', 3, 'brp.csv')", {"m": maand})
+    # one raw table stands for all of them
+    con.execute("INSERT INTO raw.brp_adrestellingen (maand, nummeraanduiding_id, ingeschrevenen, bestand) "
+                "VALUES ($m, '0638200000000001', 3, 'brp.csv')", {"m": maand})
 
 
 def make_warehouse(data: Path, maanden=MAANDEN) -> Settings:

@@ -4,7 +4,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from assets.ingest import _load_kvk, sbi_prefixes
+from assets.ingest import load_kvk, sbi_prefixes
 from assets.warehouse import month_params
 from assets.settings import CONFIG_DIR
 from tests.warehouse_builder import (
@@ -179,7 +179,7 @@ def _raw_kvk(con, rows):
     frame["bestand"] = f"kvk_vestigingen_{M}.csv"
     frame["rij"] = range(1, len(frame) + 1)
     con.register("_kvk", frame)
-    con.execute("CREATE TABLE raw.kvk_vestigingen AS SELECT * FROM _kvk")
+    con.execute("INSERT INTO raw.kvk_vestigingen BY NAME SELECT * FROM _kvk")
 
 
 def test_kvk_address_matching_normalises_like_real_extracts(con):
@@ -197,7 +197,7 @@ def test_kvk_address_matching_normalises_like_real_extracts(con):
          "sbi_codes_neven": "4120|6201"},
     ]
     _raw_kvk(con, rows)
-    matched, unmatched, rate = _load_kvk(con, month_params(M), sbi_prefixes(CONFIG_DIR / "sbi_risico.csv"))
+    matched, unmatched, rate = load_kvk(con, month_params(M), sbi_prefixes(CONFIG_DIR / "sbi_risico.csv"))
     assert (matched, unmatched) == (5, 1)
     assert rate == 80.0, "4 of the 5 rows without a BAG id match by address"
     got = con.execute("SELECT vestigingsnummer, bag_verblijfsobject_id, matchwijze, risicocategorie, risicosoort, neven_risicocategorieen "

@@ -4,17 +4,17 @@ from __future__ import annotations
 import getpass
 import subprocess
 from functools import lru_cache
-from pathlib import Path
 
 import duckdb
 
-AUDIT_SQL = Path(__file__).resolve().parent / "audit.sql"
+from assets.warehouse import SCHEMA_SQL, ensure_schema
+
+AUDIT_SQL = SCHEMA_SQL  # audit.exports and audit.opschoning are created with the other tables
 
 
 def ensure_audit(con: duckdb.DuckDBPyConnection) -> None:
-    """Create audit.exports and audit.opschoning when they are not there yet."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS audit")
-    con.execute(AUDIT_SQL.read_text(encoding="utf-8"))
+    """Create audit.exports and audit.opschoning (with the rest of the schema) when they are not there yet."""
+    ensure_schema(con)
 
 
 def os_user() -> str:

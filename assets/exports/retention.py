@@ -43,6 +43,7 @@ import duckdb
 from assets.evaluation import TABLES as EVALUATIE_TABLES
 from assets.exports.audit import ensure_audit, os_user
 from assets.exports.riec import ADDRESS_PREFIX, FOLDER
+from assets.warehouse import insert
 from data_contracts.months import add_months, is_month, month_of
 
 
@@ -218,9 +219,8 @@ def opschonen(settings, bewaartermijn: int | None = None, vandaag: dt.date | Non
             left = {t: n for t, n in _old_rows(con, grens).items() if n}
             ok = not left and not left_files
             ensure_audit(con)
-            con.execute(
-                "INSERT INTO audit.opschoning VALUES ($tijd, $gebruiker, $vandaag, $termijn, $grens, $rijen, $bestanden, "
-                "$mappen, $compact, $ok)",
+            insert(
+                con, "audit.opschoning",
                 {"tijd": started, "gebruiker": os_user(), "vandaag": vandaag, "termijn": bewaartermijn, "grens": grens,
                  "rijen": json.dumps(removed), "bestanden": files, "mappen": json.dumps(folders),
                  "compact": bool(compacteren and removed), "ok": ok},

@@ -40,7 +40,7 @@ import pandas as pd
 from assets.exports.audit import code_version, ensure_audit, os_user
 from assets.exports.suppression import Rule, threshold_from
 from assets.exports.tables import TREND_DESCRIPTIONS, buurtcijfers, suppress_trends
-from assets.warehouse import ensure_schema, month_params, query, scalar
+from assets.warehouse import ensure_schema, insert, month_params, query, scalar
 from assets.writing import Publication, sheet_name, too_big, write_csv
 from assets.writing import write_xlsx as write_workbook
 from data_contracts.months import is_month
@@ -287,9 +287,8 @@ def export_riec(
                 # recorded and published together: no package without its audit row
                 con.execute("BEGIN TRANSACTION")
                 try:
-                    con.execute(
-                        "INSERT INTO audit.exports VALUES ($id, $tijd, $gebruiker, $os, $maand, $ontvanger, $doel, "
-                        "$grondslag, $adressen, $tabellen, $bestanden, $manifest, $map, $code)",
+                    insert(
+                        con, "audit.exports",
                         {
                             "id": export_id, "tijd": started.replace(tzinfo=None), "gebruiker": gebruiker, "os": os_gebruiker,
                             "maand": maand, "ontvanger": ontvanger, "doel": doel, "grondslag": grondslag,

@@ -16,17 +16,19 @@ from assets.settings import Settings
 
 
 def _bag_in_memory(bag_path: Path, settings: Settings, maand: str):
-    from assets.ingest import _validate, _write_raw
+    from assets.ingest.inbox import validate
+    from assets.ingest.raw import write_raw
     from assets.warehouse import ensure_schema, month_params, replace_month
 
-    result = _validate(bag_path, "bag_verblijfsobject", settings)
+    result = validate(bag_path, "bag_verblijfsobject", settings)
     if result.geweigerd:
         return None, f"Het BAG-bestand {bag_path.name} is zelf geweigerd; adressen zijn niet gecontroleerd."
     con = duckdb.connect()
     ensure_schema(con)
-    _write_raw(con, "bag_verblijfsobject", result.frame, maand, bag_path.name)
-    con.register("bag_buurt", pd.DataFrame({"identificatie": pd.Series(dtype=str), "buurtcode": pd.Series(dtype=str)}))
-    replace_month(con, "staging.bag_verblijfsobject", {**month_params(maand), "gemeente": settings.gemeentecode})
+    write_raw(con, "bag_verblijfsobject", result.frame, maand, bag_path.name)
+    no_buurten = pd.DataFrame({"identificatie": pd.Series(dtype=str), "buurtcode": pd.Series(dtype=str)})
+    replace_month(con, "staging.bag_verblijfsobject", {**month_params(maand), "gemeente": settings.gemeentecode},
+                  frames={"bag_buurt": no_buurten})
     return con, f"Adressen gecontroleerd tegen {bag_path.name}."
 
 
@@ -56,7 +58,10 @@ def _bag_from_warehouse(settings: Settings, maand: str):
 
 def check_file(path: Path, settings: Settings) -> tuple[list[str], bool]:
     """The Dutch lines `valideer` prints for one file, and whether the file is accepted."""
-    from assets.ingest import REFERENTIAL, _load_kvk, _validate, _write_raw, sbi_prefixes
+    from assets.ingest.inbox import REFERENTIAL, validate
+    from assets.ingest.kvk import load_kvk
+    from assets.ingest.raw import write_raw
+    from assets.ingest.sbi import sbi_prefixes
     from assets.warehouse import month_params
     from data_contracts import parse_inbox_path, validate_slachtoffers
 
@@ -82,11 +87,11 @@ def check_file(path: Path, settings: Settings) -> tuple[list[str], bool]:
             "SELECT nummeraanduiding_hoofdadres_identificatie AS nummeraanduiding_id, is_woning "
             "FROM staging.bag_verblijfsobject"
         ).df()
-    result = _validate(path, source, settings, **context)
+    result = validate(path, source, settings, **context)
     extra = [herkomst] if herkomst else []
     if con is not None and source == "kvk_vestigingen" and not result.geweigerd:
-        _write_raw(con, source, result.frame, maand, path.name)
-        matched, unmatched, rate = _load_kvk(con, month_params(maand), sbi_prefixes(settings.sbi_risico_path))
+        write_raw(con, source, result.frame, maand, path.name)
+        matched, unmatched, rate = load_kvk(con, month_params(maand), sbi_prefixes(settings.sbi_risico_path))
         extra.append(
             f"KvK: {matched} vestigingen gekoppeld aan een BAG-object, {unmatched} niet (quarantaine)"
             + (f"; adresmatch zonder BAG-id {rate:.1f} %." if rate is not None else ".")

@@ -1,0 +1,57 @@
+"""Dagster: the tables the ingest produces (asset specs of the month job) and their contract checks."""
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.ingest.inbox import INBOX_FOLDER, MONTHLY_SOURCES
+
+OWNERS = ["team:aov-informatie"]
+CONTRACT_CHECK = "contract"
+BESCHRIJVING = {
+    "bag_verblijfsobject": "BAG-verblijfsobjecten van de gemeente voor de maand, met buurt (ruimtelijke koppeling) en CBS-woningdefinitie.",
+    "brp_adrestellingen": "BRP-aantallen per adres (geen persoonsgegevens), gekoppeld aan het BAG-object van het hoofdadres.",
+    "rni_inschrijvingen": "RNI-inschrijvingen van de maand, met verblijfsadres waar bekend.",
+    "kvk_vestigingen": "Vestigingen uit het Handelsregister, gekoppeld aan BAG (id of genormaliseerd adres), actief op de peildatum, met risicocategorie (SBI).",
+    "woz_gebruik": "WOZ-gebruik per object (optioneel; meestal jaarlijks).",
+    "signalen": "Signalen uit het signaleringsoverleg (alleen geverifieerde tellen mee in de score).",
+    "controles": "Uitgevoerde controles en hun uitkomst (voor de evaluatie van de score).",
+}
+
+
+def specs() -> list[dg.AssetSpec]:
+    bag_key = dg.AssetKey(["staging", "bag_verblijfsobject"])
+    out = []
+    for source in MONTHLY_SOURCES:
+        key = dg.AssetKey(["staging", source])
+        out.append(
+            dg.AssetSpec(
+                key,
+                description=BESCHRIJVING[source] + f" Tabel staging.{source}; inbox/{INBOX_FOLDER[source]}/.",
+                group_name="ingest",
+                owners=OWNERS,
+                kinds={"duckdb"},
+                deps=[] if source == "bag_verblijfsobject" else [bag_key],
+            )
+        )
+    out.append(
+        dg.AssetSpec(
+            dg.AssetKey(["staging", "quarantaine"]),
+            description="Rijen die niet aansluiten op een ander register (adres niet in de BAG van de maand, vestiging zonder BAG-object), met bestand, rij, kolom en reden.",
+            group_name="ingest",
+            owners=OWNERS,
+            kinds={"duckdb"},
+            deps=[dg.AssetKey(["staging", s]) for s in MONTHLY_SOURCES],
+        )
+    )
+    return out
+
+
+def check_specs() -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(
+            CONTRACT_CHECK,
+            asset=dg.AssetKey(["staging", source]),
+            description="Het inboxbestand voldoet aan zijn datacontract (data_contracts/). Waarschuwing bij quarantaine of ontbrekend optioneel bestand.",
+        )
+        for source in MONTHLY_SOURCES
+    ]

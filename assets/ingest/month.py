@@ -1,0 +1,173 @@
+"""One month of the inbox into raw.* and staging.*: check every file, load it, or refuse the month.
+
+Everything happens inside the caller's transaction. Every file of the month is checked against
+its contract before the month is published; one refused file refuses the month (raises
+`MaandGeweigerd`) and the caller rolls back, so the data tables stay exactly as they were.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from assets.ingest.audit import record_sources
+from assets.ingest.buurten import buurt_index, read_buurten
+from assets.ingest.inbox import INBOX_FOLDER, MONTHLY_SOURCES, REFERENTIAL, REQUIRED_SOURCES, month_files, validate
+from assets.ingest.kvk import load_kvk
+from assets.ingest.raw import write_quarantine, write_raw
+from assets.ingest.sbi import sbi_prefixes
+from assets.settings import Settings
+from assets.warehouse import replace_month
+
+
+class MaandGeweigerd(Exception):
+    """A month cannot be published: at least one file was refused or is missing."""
+
+    def __init__(self, maand: str, meldingen: list[str], results: list):
+        self.maand = maand
+        self.meldingen = meldingen
+        self.results = results
+        super().__init__(f"Maand {maand} niet verwerkt:\n" + "\n".join(meldingen))
+
+
+@dataclass
+class BronVerslag:
+    """What one source contributed to a month (for metadata, checks and the report)."""
+
+    bron: str
+    bestand: str | None = None
+    sha256: str | None = None
+    rijen: int = 0
+    geaccepteerd: int = 0
+    quarantaine: int = 0
+    andere_gemeente: int = 0
+    matchpercentage: float | None = None
+    waarschuwingen: list[str] = field(default_factory=list)
+    result: object = None
+
+
+def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict) -> dict[str, BronVerslag]:
+    """Validate and load every monthly source of `params['maand']` (inside a transaction)."""
+    maand = params["maand"]
+    files = month_files(settings, maand)
+    missing = [s for s in REQUIRED_SOURCES if s not in files]
+    if missing:
+        meldingen = [
+            f"Voor {maand} ontbreekt het bestand van {s}: verwacht "
+            f"inbox/{INBOX_FOLDER[s]}/{s}_{maand}.csv. Zet het bestand in de inbox en draai de maand opnieuw."
+            for s in missing
+        ]
+        raise MaandGeweigerd(maand, meldingen, [])
+
+    verslag: dict[str, BronVerslag] = {}
+
+    # BAG first: every other register is checked against it.
+    bag = validate(files["bag_verblijfsobject"].path, "bag_verblijfsobject", settings)
+    if bag.geweigerd:
+        raise MaandGeweigerd(maand, bag.meldingen(), [bag])
+    frame = bag.frame
+    in_gemeente = (
+        pd.Series(True, index=frame.index)
+        if settings.gemeentecode == "*"
+        else (frame["bronhouder_identificatie"] == settings.gemeentecode).fillna(False).astype(bool)
+    )
+    buurten = read_buurten(str(settings.buurten_path))
+    bag_buurt = _bag_buurt(frame, in_gemeente.to_numpy(), buurten)
+    write_raw(con, "bag_verblijfsobject", frame, maand, files["bag_verblijfsobject"].path.name)
+    n_bag = replace_month(con, "staging.bag_verblijfsobject", {**params, "gemeente": settings.gemeentecode},
+                          frames={"bag_buurt": bag_buurt})
+    verslag["bag_verblijfsobject"] = BronVerslag(
+        bron="bag_verblijfsobject",
+        bestand=files["bag_verblijfsobject"].path.name,
+        sha256=files["bag_verblijfsobject"].sha256,
+        rijen=len(frame),
+        geaccepteerd=n_bag,
+        andere_gemeente=int((~in_gemeente).sum()),
+        waarschuwingen=list(bag.waarschuwingen),
+        result=bag,
+    )
+
+    hoofdadressen = _arrow_frame(con.sql(
+        "SELECT nummeraanduiding_hoofdadres_identificatie AS nummeraanduiding_id, is_woning "
+        "FROM staging.bag_verblijfsobject WHERE maand = $maand",
+        params={"maand": maand},
+    ).to_arrow_table())
+    vorige = con.execute(
+        "SELECT sum(ingeschrevenen) AS ingeschrevenen, count(*) AS rijen FROM staging.brp_adrestellingen "
+        "WHERE maand = $vorige_maand",
+        {"vorige_maand": params["vorige_maand"]},
+    ).fetchall()[0]
+    vorige_brp = {"ingeschrevenen": int(vorige[0]), "rijen": int(vorige[1])} if vorige[1] else None
+
+    write_quarantine(con, "bag_verblijfsobject", maand, bag.quarantaine)
+    bag.release_frame()
+    del frame
+
+    # Check each other file and load it at once, so that only one file's rows are in memory.
+    # All of this is inside the month's transaction: a refusal of a later file rolls back the
+    # files loaded before it. Every file is still checked, so the analyst sees all refusals.
+    sbi = sbi_prefixes(settings.sbi_risico_path)
+    results = {}
+    refused = []
+    for source in MONTHLY_SOURCES[1:]:
+        if source not in files:
+            continue
+        context = {}
+        if source in REFERENTIAL:
+            context["bag_hoofdadressen"] = hoofdadressen
+        if source == "brp_adrestellingen":
+            context["vorige"] = vorige_brp
+        result = results[source] = validate(files[source].path, source, settings, **context)
+        if result.geweigerd or refused:
+            refused += [result] if result.geweigerd else []
+            result.release_frame()
+            continue
+        inbox_file = files[source]
+        write_raw(con, source, result.frame, maand, inbox_file.path.name)
+        n_quarantine = write_quarantine(con, source, maand, result.quarantaine)
+        entry = BronVerslag(
+            bron=source,
+            bestand=inbox_file.path.name,
+            sha256=inbox_file.sha256,
+            rijen=len(result.frame) + n_quarantine,
+            quarantaine=n_quarantine,
+            waarschuwingen=list(result.waarschuwingen),
+            result=result,
+        )
+        result.release_frame()
+        if source == "kvk_vestigingen":
+            entry.geaccepteerd, unmatched, entry.matchpercentage = load_kvk(con, params, sbi)
+            entry.quarantaine += unmatched
+        else:
+            entry.geaccepteerd = replace_month(con, f"staging.{source}", params)
+        verslag[source] = entry
+    from data_contracts.validate import forget_reference
+
+    forget_reference()  # the prepared BAG identifiers were only needed for these checks
+    del hoofdadressen
+    if refused:
+        raise MaandGeweigerd(maand, [m for r in refused for m in r.meldingen()], refused + [bag] + [r for r in results.values() if not r.geweigerd])
+    record_sources(con, maand, verslag)
+    return verslag
+
+
+def _bag_buurt(frame: pd.DataFrame, in_gemeente, buurten: pd.DataFrame):
+    """(identificatie, buurtcode) of the gemeente's objects as an Arrow table for the staging SQL."""
+    import pyarrow as pa
+
+    selected = frame.loc[in_gemeente] if not in_gemeente.all() else frame
+    index = buurt_index(selected["x"].to_numpy(dtype="float64", na_value=np.nan),
+                        selected["y"].to_numpy(dtype="float64", na_value=np.nan), buurten)
+    codes = pa.array(buurten["buurtcode"].astype(str).tolist(), pa.string())
+    buurtcode = codes.take(pa.array(index, mask=index < 0)) if len(codes) else pa.nulls(len(index), pa.string())
+    return pa.table({"identificatie": pa.Table.from_pandas(selected[["identificatie"]], preserve_index=False)["identificatie"],
+                     "buurtcode": buurtcode})
+
+
+def _arrow_frame(table) -> pd.DataFrame:
+    """A pandas frame over an Arrow table, text kept Arrow-backed (no Python string per value)."""
+    import pyarrow as pa
+
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)

@@ -1,0 +1,137 @@
+"""Every warehouse table has its DDL in assets/schema.sql and its SQL in a file named after it.
+
+A reader looking for where a table comes from finds `CREATE TABLE <table>` in schema.sql and
+`assets/**/<table>.sql` (plus `<table>__<what>.sql` when it is filled from several places);
+nothing else creates a warehouse table.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from assets.ingest import MONTHLY_SOURCES, write_raw
+from assets.warehouse import ASSETS_DIR, SCHEMA_SQL, bind, ensure_schema, sql_file, transform_files
+from data_contracts import validate_file
+from data_contracts.contract import load_contract
+
+WAREHOUSE_SCHEMAS = ("raw", "staging", "marts", "audit")
+# SQL files that fill no warehouse table: queries behind outputs, and intermediate temp tables.
+QUERY_PREFIXES = ("export", "rapport", "trend", "temp")
+CONTRACT_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "date": "TIMESTAMP_NS"}  # others: VARCHAR
+GOOD_FILES = Path(__file__).resolve().parent / "contract_corpus" / "goed"
+
+_CREATE = re.compile(r"CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+([a-z_]+\.[a-z_]+)\s*\((.*?)\n\);", re.S | re.I)
+_COLUMN = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s+[A-Z]", re.M)
+
+
+def _ddl() -> dict[str, list[str]]:
+    """Table -> column names, as written in schema.sql."""
+    text = re.sub(r"--[^\n]*", "", SCHEMA_SQL.read_text(encoding="utf-8"))
+    tables = {}
+    for table, body in _CREATE.findall(text):
+        columns = []
+        for part in re.split(r",\s*(?![^()]*\))", body):  # commas outside MAP(…, …)/PRIMARY KEY (…)
+            part = part.strip()
+            if part and not part.upper().startswith(("PRIMARY KEY", "UNIQUE", "CHECK", "FOREIGN KEY")):
+                columns.append(_COLUMN.match(part).group(1))
+        tables[table] = columns
+    return tables
+
+
+@pytest.fixture(scope="module")
+def schema() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    ensure_schema(con)
+    yield con
+    con.close()
+
+
+def _tables(con) -> list[str]:
+    return [t for (t,) in con.execute(
+        "SELECT schema_name || '.' || table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY ALL").fetchall()]
+
+
+def _columns(con, table: str) -> list[tuple[str, str]]:
+    return [(name, kind) for name, kind, *_ in con.execute(f"DESCRIBE {table}").fetchall()]
+
+
+def test_every_table_has_ddl_and_a_transform_file(schema):
+    tables = _tables(schema)
+    assert set(tables) == set(_ddl()), "schema.sql creates tables only with CREATE TABLE IF NOT EXISTS <schema>.<table> (…)"
+    assert {t.split(".")[0] for t in tables} == set(WAREHOUSE_SCHEMAS)
+    missing = [t for t in tables if not transform_files(t)]
+    assert not missing, f"tables without a SQL file named after them (assets/**/<table>.sql): {missing}"
+
+
+def test_every_table_file_fills_a_table_in_the_schema(schema):
+    tables = set(_tables(schema))
+    orphans, unknown = [], []
+    for path in sorted(ASSETS_DIR.rglob("*.sql")):
+        if path == SCHEMA_SQL:
+            continue
+        prefix, _, rest = path.stem.partition(".")
+        if prefix in QUERY_PREFIXES:
+            continue
+        if prefix not in WAREHOUSE_SCHEMAS or not rest:
+            unknown.append(path.relative_to(ASSETS_DIR))
+        elif f"{prefix}.{rest.split('__')[0]}" not in tables:
+            orphans.append(path.relative_to(ASSETS_DIR))
+    assert not unknown, f"SQL files named neither <schema>.<table> nor as a query ({', '.join(QUERY_PREFIXES)}): {unknown}"
+    assert not orphans, f"SQL files for tables that schema.sql does not create: {orphans}"
+
+
+def test_transform_files_of_a_table_filled_from_two_places():
+    assert [p.name for p in transform_files("staging.quarantaine")] == ["staging.quarantaine.sql", "staging.quarantaine__kvk.sql"]
+    assert transform_files("staging.kvk_vestigingen") == [ASSETS_DIR / "ingest" / "staging.kvk_vestigingen.sql"]
+    assert sql_file("temp.kvk_gematcht").parent == ASSETS_DIR / "ingest"
+
+
+def test_loaded_tables_have_exactly_the_columns_of_their_ddl(schema):
+    ddl = _ddl()
+    for table in _tables(schema):
+        assert [c for c, _ in _columns(schema, table)] == ddl[table], table
+
+
+def test_no_code_creates_a_warehouse_table_outside_schema_sql():
+    create = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\b", re.I)
+    found = [
+        str(path.relative_to(ASSETS_DIR.parent))
+        for folder in (ASSETS_DIR, ASSETS_DIR.parent / "pipelines")
+        for path in [*folder.rglob("*.py"), *folder.rglob("*.sql")]
+        if path != SCHEMA_SQL and create.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, f"tables created outside schema.sql (only TEMP tables may be): {found}"
+
+
+@pytest.mark.parametrize("source", MONTHLY_SOURCES)
+def test_raw_ddl_is_what_the_contract_delivers(schema, source):
+    contract = load_contract(source)
+    expected = [(name, CONTRACT_TYPES.get(col.type, "VARCHAR")) for name, col in contract.columns.items()]
+    expected += [("rij", "BIGINT")] + ([] if "maand" in contract.columns else [("maand", "VARCHAR")]) + [("bestand", "VARCHAR")]
+    assert _columns(schema, f"raw.{source}") == expected
+
+
+@pytest.mark.parametrize("source", MONTHLY_SOURCES)
+def test_a_checked_file_lands_in_raw_without_changing_its_table(source):
+    path = next(GOOD_FILES.glob(f"*/{source}_2026-10.csv"))
+    result = validate_file(path, source, today=date(2026, 11, 15))
+    assert not result.geweigerd, result.meldingen()
+    con = duckdb.connect()
+    try:
+        ensure_schema(con)
+        before = _columns(con, f"raw.{source}")
+        assert write_raw(con, source, result.frame, "2026-10", path.name) == len(result.frame) > 0
+        assert _columns(con, f"raw.{source}") == before
+        con.register("ontvangen", pa.Table.from_pandas(result.frame, preserve_index=False))
+        sql = sql_file(f"raw.{source}").read_text(encoding="utf-8")
+        delivered = con.execute(f"DESCRIBE ({sql})", bind(sql, {"maand": "2026-10", "bestand": path.name})).fetchall()
+        assert [(name, kind) for name, kind, *_ in delivered] == before, "the file's columns and types are the DDL's"
+        assert con.execute(f"SELECT count(*) FROM raw.{source} WHERE maand = '2026-10' AND bestand = $b",
+                           {"b": path.name}).fetchall()[0][0] == len(result.frame)
+    finally:
+        con.close()
