@@ -6,7 +6,9 @@ DuckDB's own `get_table_names` needs to bind the query and cannot bind `USING` j
 
 Rules, in this order:
 
-- **What counts as a read.** Every table reference in the file except the names of its CTEs.
+- **What counts as a read.** Every table reference in the table's files (`<table>.sql` and its
+  variants `<table>__*.sql`) except the names of their CTEs; a reference to an intermediate temp
+  table with a file `temp.<name>.sql` stands for what that file reads.
 - **Which reads are asset dependencies.** A read is a dependency when it is schema-qualified and
   its schema is a layer Dagster materializes, `staging` or `marts` (`ASSET_SCHEMAS`). Not assets:
   `raw.*` (the contract-checked file, loaded in the same step as its staging table), `audit.*`
@@ -36,7 +38,7 @@ import duckdb
 import sqlglot
 from sqlglot import exp
 
-from assets.warehouse import SCHEMA_SQL, sql_file
+from assets.warehouse import SCHEMA_SQL, sql_file, transform_files
 
 ASSET_SCHEMAS = frozenset({"staging", "marts"})
 PREVIOUS_MONTH_PARAMETER = "vorige_maand"
@@ -116,10 +118,26 @@ def parse_reads(sql: str, table: str | None = None) -> dict[str, Read]:
     return reads
 
 
+def _merge(a: Read, b: Read) -> Read:
+    return Read(a.table, current=a.current or b.current, previous=a.previous or b.previous)
+
+
 @functools.cache
 def reads(table: str) -> dict[str, Read]:
-    """The tables the SQL file of `table` (e.g. 'marts.controlelijst') reads."""
-    return parse_reads(sql_file(table).read_text(encoding="utf-8"), table)
+    """The tables the SQL files of `table` (e.g. 'marts.controlelijst'; a table filled from several
+    places has variants `<table>__*.sql`) read. An unqualified name with a file `temp.<name>.sql`
+    (an intermediate temp table built in the same step) is replaced by what that file reads."""
+    found: dict[str, Read] = {}
+    files = transform_files(table) or [sql_file(table)]
+    for path in files:
+        for name, read in parse_reads(path.read_text(encoding="utf-8"), table).items():
+            if "." not in name and transform_files(f"temp.{name}"):
+                expanded = reads(f"temp.{name}").items()
+            else:
+                expanded = [(name, read)]
+            for sub_name, sub_read in expanded:
+                found[sub_name] = _merge(found[sub_name], sub_read) if sub_name in found else sub_read
+    return dict(sorted(found.items()))
 
 
 def dependency(read: Read) -> dg.AssetDep:
@@ -131,9 +149,21 @@ def dependency(read: Read) -> dg.AssetDep:
     )
 
 
-def asset_deps(table: str) -> list[dg.AssetDep]:
-    """The AssetSpec deps of `table`: the asset tables its SQL reads, previous months mapped."""
-    return [dependency(r) for r in reads(table).values() if r.is_asset]
+def asset_deps(*names: str) -> list[dg.AssetDep]:
+    """The AssetSpec deps of a table (or of an asset built from several query files, e.g. every
+    `rapport.*` file of the report): the asset tables the SQL reads, previous months mapped."""
+    merged: dict[str, Read] = {}
+    for name in names:
+        for table, read in reads(name).items():
+            merged[table] = _merge(merged[table], read) if table in merged else read
+    return [dependency(r) for _, r in sorted(merged.items()) if r.is_asset]
+
+
+def query_names(prefix: str) -> list[str]:
+    """The query files of one family (e.g. 'rapport' -> ['rapport.bronnen', ...])."""
+    from assets.warehouse import ASSETS_DIR
+
+    return sorted(p.stem for p in ASSETS_DIR.rglob(f"{prefix}.*.sql"))
 
 
 # --- Standard metadata, applied to every spec at the root ------------------------------------

@@ -21,7 +21,7 @@ from data_contracts.contract import load_contract
 
 WAREHOUSE_SCHEMAS = ("raw", "staging", "marts", "audit")
 # SQL files that fill no warehouse table: queries behind outputs, and intermediate temp tables.
-QUERY_PREFIXES = ("export", "rapport", "trend", "temp")
+QUERY_PREFIXES = ("export", "rapport", "trend", "temp", "inzage")
 CONTRACT_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "date": "TIMESTAMP_NS"}  # others: VARCHAR
 GOOD_FILES = Path(__file__).resolve().parent / "contract_corpus" / "goed"
 

@@ -36,6 +36,8 @@ from pathlib import Path
 
 import duckdb
 
+from assets.warehouse import insert
+
 FOLDER = "inzage"
 TEMPLATE = "inzage.html.j2"
 BESLUITEN_NIET_VASTGELEGD = (
@@ -78,8 +80,8 @@ def record_configuration(con: duckdb.DuckDBPyConnection, settings, maand: str, r
     transaction, so the latest row of a month belongs to its current scores)."""
     texts = {name: path.read_bytes() for name, path in
              (("indicatoren", settings.indicatoren_path), ("instellingen", settings.instellingen_path))}
-    con.execute(
-        "INSERT INTO audit.configuratie_maand VALUES ($maand, $tijd, $ind_sha, $inst_sha, $ind, $inst, $run)",
+    insert(
+        con, "audit.configuratie_maand",
         {"maand": maand, "tijd": dt.datetime.now().replace(microsecond=0),
          "ind_sha": hashlib.sha256(texts["indicatoren"]).hexdigest(),
          "inst_sha": hashlib.sha256(texts["instellingen"]).hexdigest(),
@@ -393,8 +395,8 @@ def inzage(settings, *, adres: str | None = None, verblijfsobject: str | None = 
             target = target.with_name(f"{target.name}_{inzage_id[:8]}")
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(
-                "INSERT INTO audit.inzage VALUES ($id, $tijd, $gebruiker, $os, $object, $reden, $html, $json, $map)",
+            insert(
+                con, "audit.inzage",
                 {"id": inzage_id, "tijd": started.replace(tzinfo=None), "gebruiker": gebruiker, "os": os_gebruiker,
                  "object": object_id, "reden": reden.strip(),
                  "html": hashlib.sha256(html.encode("utf-8")).hexdigest(),

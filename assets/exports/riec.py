@@ -300,10 +300,8 @@ def export_riec(
                         },
                     )
                     if adressen:  # which objects the package carried, ids only (read by inzage)
-                        con.register("_export_ids", tables["tabellen"]["adressen"][0][["verblijfsobject_id"]])
-                        con.execute("INSERT INTO audit.export_adressen SELECT DISTINCT $id, verblijfsobject_id FROM _export_ids",
-                                    {"id": export_id})
-                        con.unregister("_export_ids")
+                        insert(con, "audit.export_adressen", {"id": export_id},
+                               frames={"_export_ids": tables["tabellen"]["adressen"][0][["verblijfsobject_id"]]})
                     _publish(pub, FOLDER)
                     try:
                         con.execute("COMMIT")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.ingest.inbox import INBOX_FOLDER, MONTHLY_SOURCES
+from assets.lineage import asset_deps
 
 OWNERS = ["team:aov-informatie"]
 CONTRACT_CHECK = "contract"
@@ -19,7 +20,6 @@ BESCHRIJVING = {
 
 
 def specs() -> list[dg.AssetSpec]:
-    bag_key = dg.AssetKey(["staging", "bag_verblijfsobject"])
     out = []
     for source in MONTHLY_SOURCES:
         key = dg.AssetKey(["staging", source])
@@ -30,7 +30,7 @@ def specs() -> list[dg.AssetSpec]:
                 group_name="ingest",
                 owners=OWNERS,
                 kinds={"duckdb"},
-                deps=[] if source == "bag_verblijfsobject" else [bag_key],
+                deps=asset_deps(f"staging.{source}"),
             )
         )
     out.append(
@@ -40,7 +40,7 @@ def specs() -> list[dg.AssetSpec]:
             group_name="ingest",
             owners=OWNERS,
             kinds={"duckdb"},
-            deps=[dg.AssetKey(["staging", s]) for s in MONTHLY_SOURCES],
+            deps=asset_deps("staging.quarantaine"),
         )
     )
     return out

@@ -8,6 +8,7 @@ DuckDB process at a time: pool `duckdb_writer`) and publish their files atomical
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.lineage import asset_deps, query_names
 from assets.warehouse import connect
 from assets.partitions import maand_partitions
 from assets.resources import DataFolder
@@ -16,30 +17,10 @@ OWNERS = ["team:aov-informatie"]
 TRENDTABELLEN = dg.AssetKey(["rapportage", "trendtabellen"])
 MAANDRAPPORTAGE = dg.AssetKey(["rapportage", "maandrapportage"])
 
-# What the reports read: the month's marts and the reference tables.
-BRONNEN = [
-    dg.AssetKey(["marts", "leegstand_buurt"]),
-    dg.AssetKey(["marts", "adresscores"]),
-    dg.AssetKey(["marts", "controlelijst"]),
-    dg.AssetKey(["marts", "evaluatie_aanleiding"]),
-    dg.AssetKey(["staging", "rni_inschrijvingen"]),
-    dg.AssetKey(["staging", "controles"]),
-    dg.AssetKey(["staging", "slachtoffers"]),
-]
-RAPPORT_BRONNEN = BRONNEN + [
-    dg.AssetKey(["marts", "leegstand"]),
-    dg.AssetKey(["marts", "adreskenmerken"]),
-    dg.AssetKey(["marts", "evaluatie_indicator"]),
-    dg.AssetKey(["marts", "evaluatie_scoreklasse"]),
-    dg.AssetKey(["marts", "evaluatie_precisie"]),
-    dg.AssetKey(["marts", "evaluatie_buurt"]),
-    dg.AssetKey(["marts", "evaluatie_drift"]),
-    dg.AssetKey(["staging", "quarantaine"]),
-    dg.AssetKey(["staging", "cbs_buurten"]),
-    dg.AssetKey(["staging", "kvk_vestigingen"]),
-    dg.AssetKey(["staging", "brp_adrestellingen"]),
-    TRENDTABELLEN,
-]
+# What the reports read, from their SQL files (assets.lineage): the trend tables' `trend.*`
+# queries, and for the report also every `rapport.*` query and the trend tables asset.
+BRONNEN = asset_deps(*query_names("trend"))
+RAPPORT_BRONNEN = [*asset_deps(*query_names("rapport"), *query_names("trend")), dg.AssetDep(TRENDTABELLEN)]
 
 
 @dg.asset(
