@@ -135,3 +135,18 @@ def test_a_checked_file_lands_in_raw_without_changing_its_table(source):
                            {"b": path.name}).fetchall()[0][0] == len(result.frame)
     finally:
         con.close()
+
+
+def test_the_readme_lists_every_table_with_its_sql_files():
+    """README 'Every table and its SQL' names each table of schema.sql with exactly its files."""
+    readme = (ASSETS_DIR.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Every table and its SQL", 1)[1].split("\n## ", 1)[0]
+    listed = {m.group(1): sorted(re.findall(r"`(assets/[^`]+\.sql)`", m.group(2)))
+              for m in re.finditer(r"^\| `([a-z]+\.[a-z_]+)` \| (.*) \|$", section, flags=re.M)}
+    con = duckdb.connect()
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    tables = {f"{s}.{t}" for s, t in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()}
+    assert set(listed) == tables, f"README tables differ from schema.sql: {sorted(set(listed) ^ tables)}"
+    for table, files in listed.items():
+        expected = sorted(str(p.relative_to(ASSETS_DIR.parent)) for p in transform_files(table))
+        assert files == expected, f"README names {files} for {table}, the tree has {expected}"
