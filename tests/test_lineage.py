@@ -156,7 +156,10 @@ def test_parser_agrees_with_duckdb_on_every_file_duckdb_can_bind():
 
 def test_every_transform_file_parses():
     for path in TRANSFORM_FILES:
-        assert lineage.parse_reads(path.read_text(encoding="utf-8"), path.stem), f"{path.name} reads no table?"
+        sql = path.read_text(encoding="utf-8")
+        reads = lineage.parse_reads(sql, path.stem)
+        # a file without FROM inserts only its bound parameters (one audit row)
+        assert reads or not re.search(r"\bFROM\b", sql, flags=re.I), f"{path.name} reads no table?"
 
 
 def test_monthly_specs_carry_table_metadata():
