@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 MAX_RIJEN = 10  # row numbers named per finding
+MAX_VOORBEELD = 100  # characters of an example value kept in a finding (a value may be megabytes long)
 
 
 class ContractError(Exception):
@@ -23,6 +24,12 @@ class ContractError(Exception):
         self.toelichting = toelichting
         self.advies = advies
         super().__init__(f"{toelichting}. {advies}".strip() if advies else toelichting)
+
+
+class OngeldigInboxbestand(ContractError):
+    """A file the inbox does not take as it is, whatever its content: an archive (zip), a name with
+    path parts or '..', a link to a file outside the inbox. Message in Dutch; a ContractError, so
+    every caller that handles an unknown file name handles this too."""
 
 
 @dataclass
@@ -46,6 +53,8 @@ class Bevinding:
     def __post_init__(self) -> None:
         self.rijen = [int(r) for r in self.rijen[:MAX_RIJEN]]
         self.aantal = max(int(self.aantal), len(self.rijen))
+        if self.voorbeeld is not None and len(self.voorbeeld) > MAX_VOORBEELD:
+            self.voorbeeld = self.voorbeeld[:MAX_VOORBEELD]
 
     def melding(self) -> str:
         parts = [f"{self.bestand} geweigerd — "]

@@ -26,7 +26,7 @@ CORPUS = Path(__file__).resolve().parent / "contract_corpus"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
 BAD = [c for c in CASES if c["soort"] == "fout"]
 GOOD = [c for c in CASES if c["soort"] == "goed"]
-REFERENCE_SHOP = ROOT / "pipelines" / "reference" / "slachtoffers_shop_hollands-midden_2018-2022.csv"
+REFERENCE_SHOP = ROOT / "assets" / "reference" / "slachtoffers_shop_hollands-midden_2018-2022.csv"
 GOOD_BAG = CORPUS / "goed" / "bag_utf8_bom" / "bag_verblijfsobject_2026-10.csv"
 GOOD_BRP = CORPUS / "goed" / "brp_komma" / "brp_adrestellingen_2026-10.csv"
 WONING_STATUS = {"Verblijfsobject in gebruik", "Verblijfsobject in gebruik (niet ingemeten)", "Verblijfsobject buiten gebruik"}
@@ -424,7 +424,7 @@ def test_importing_the_package_does_not_load_great_expectations():
 def test_bag_contract_lists_the_reference_domain_values():
     from data_contracts import load_contract
 
-    ref = pd.read_csv(ROOT / "pipelines" / "reference" / "bag_domeinwaarden.csv", dtype=str)
+    ref = pd.read_csv(ROOT / "assets" / "reference" / "bag_domeinwaarden.csv", dtype=str)
     bag = load_contract("bag_verblijfsobject")
     assert set(bag.columns["status"].allowed) == set(ref.loc[ref["domein"] == "StatusVerblijfsobject", "waarde"])
     assert set(bag.columns["gebruiksdoel"].allowed) == set(ref.loc[ref["domein"] == "Gebruiksdoel", "waarde"])
