@@ -14,6 +14,11 @@ MAX_RIJEN = 10  # row numbers named per finding
 MAX_VOORBEELD = 100  # characters of an example value kept in a finding (a value may be megabytes long)
 
 
+def safe_name(name: str) -> str:
+    """A file name as messages show it: control characters (a newline would forge a line) as '?'."""
+    return "".join(ch if ord(ch) >= 32 and ord(ch) != 127 else "?" for ch in name)
+
+
 class ContractError(Exception):
     """A file that cannot be assigned to a contract (unknown name or folder). Message in Dutch.
 
@@ -149,7 +154,7 @@ class ValidationResult:
 
     @property
     def bestand(self) -> str:
-        return ", ".join(p.name for p in self.paths)
+        return ", ".join(safe_name(p.name) for p in self.paths)
 
     def meldingen(self) -> list[str]:
         """Every message for the analyst, one line each (refusals first)."""

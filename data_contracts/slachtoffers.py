@@ -17,7 +17,7 @@ from data_contracts.columns import STRING, parse_integer
 from data_contracts.contract import load_contract
 from data_contracts.privacy import AVG_ADVIES, bsn_like_count, classify_column_name
 from data_contracts.reading import RawTable, Refused, check_name, read_csv_text
-from data_contracts.result import Bevinding, ContractError, ValidationResult
+from data_contracts.result import Bevinding, ContractError, ValidationResult, safe_name
 from data_contracts.validate import OPNIEUW, check_columns, check_size, check_values, data_rows, typed_frame
 
 SOURCE = "slachtoffers"
@@ -96,7 +96,7 @@ def _validate_one(path: Path, today: date) -> ValidationResult:
     try:
         check_name(path.name)
     except ContractError as exc:
-        result.bevindingen.append(Bevinding(bestand=path.name, regel="bestandsnaam volgens de inbox-afspraken",
+        result.bevindingen.append(Bevinding(bestand=safe_name(path.name), regel="bestandsnaam volgens de inbox-afspraken",
                                             toelichting=exc.toelichting, advies=exc.advies))
         return result
     if path.suffix.lower() != ".csv":

@@ -51,7 +51,7 @@ from data_contracts.reading import (
     same_month_note,
     scan_inbox,
 )
-from data_contracts.result import Bevinding, ContractError, ValidationResult
+from data_contracts.result import Bevinding, ContractError, ValidationResult, safe_name
 from data_contracts.suite import REQUIRED, contract_suite, run_checks
 
 OPNIEUW = "zet het gecorrigeerde bestand opnieuw in de inbox; draai daarna de maand opnieuw."
@@ -93,7 +93,7 @@ def validate_file(
     except ContractError as exc:
         return ValidationResult(
             source=source or "onbekend", maand=None, paths=[path],
-            bevindingen=[Bevinding(bestand=path.name, regel="bestandsnaam volgens de inbox-afspraken",
+            bevindingen=[Bevinding(bestand=safe_name(path.name), regel="bestandsnaam volgens de inbox-afspraken",
                                    toelichting=exc.toelichting, advies=exc.advies or "Hernoem het bestand.")],
         )
     if source == "slachtoffers":
