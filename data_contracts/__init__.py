@@ -18,6 +18,8 @@ _EXPORTS = {
     "ValidationResult": "data_contracts.result",
     "Bevinding": "data_contracts.result",
     "ContractError": "data_contracts.result",
+    "OngeldigInboxbestand": "data_contracts.result",
+    "check_inbox_link": "data_contracts.reading",
     "load_contract": "data_contracts.contract",
     "SOURCES": "data_contracts.contract",
 }

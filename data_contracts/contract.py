@@ -22,6 +22,9 @@ SOURCES = (
 )
 
 TYPES = {"id", "text", "code", "list", "integer", "number", "date", "month"}
+DEFAULT_MAX_MB = 256  # a contract without `max_bestandsgrootte_mb`
+# A pattern that bounds a value's length: anchored, no unbounded repetition (*, +, {n,}).
+_BOUNDED_PATTERN = r"^\^(?:[^*+{\\]|\\.|\{[0-9]+(?:,[0-9]+)?\})*\$$"
 NUMERIC = {"integer", "number"}
 
 
@@ -45,6 +48,7 @@ class Column:
     warn_below: float | None = None
     warn_message: str | None = None
     advies: str | None = None
+    max_lengte: int | None = None
 
     @property
     def checks_text_values(self) -> bool:
@@ -117,6 +121,8 @@ class Contract:
     plausibility: dict = field(default_factory=dict)
     gpkg: dict = field(default_factory=dict)
     wide: dict = field(default_factory=dict)
+    max_mb: float = DEFAULT_MAX_MB
+    selectief_vanaf_mb: float | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -138,6 +144,7 @@ def load_contract(source: str) -> Contract:
             if key in spec:
                 spec[key] = tuple(spec[key])
         columns[name] = Column(name=name, **spec)
+        _check_bounded(source, columns[name])
     rules = tuple(Rule(**r) for r in raw.get("rules", []))
     for rule in rules:
         if rule.low not in columns or rule.high not in columns:
@@ -157,7 +164,25 @@ def load_contract(source: str) -> Contract:
         plausibility=dict(raw.get("plausibility", {})),
         gpkg=dict(raw.get("gpkg", {})),
         wide=dict(raw.get("wide", {})),
+        max_mb=float(raw.get("max_bestandsgrootte_mb", DEFAULT_MAX_MB)),
+        selectief_vanaf_mb=(float(raw["selectief_lezen_vanaf_mb"]) if raw.get("selectief_lezen_vanaf_mb") is not None else None),
     )
+
+
+def _check_bounded(source: str, col: Column) -> None:
+    """Every free text or identifier column has a length limit: `max_lengte`, or a pattern that
+    fixes the length. A column without one would store a street name of ten megabytes."""
+    import re
+
+    if col.type not in ("id", "text"):
+        return  # codes, lists and months are bounded by their allowed values or format
+    if col.max_lengte is not None:
+        if int(col.max_lengte) < 1:
+            raise ValueError(f"{source}.yaml: column {col.name} has max_lengte {col.max_lengte}")
+        return
+    if col.pattern and re.fullmatch(_BOUNDED_PATTERN, col.pattern):
+        return
+    raise ValueError(f"{source}.yaml: column {col.name} ({col.type}) needs max_lengte or a pattern of bounded length")
 
 
 @lru_cache(maxsize=None)

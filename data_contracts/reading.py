@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from data_contracts.contract import SOURCES, Contract
+from data_contracts.result import Bevinding, ContractError, OngeldigInboxbestand
 
 STRING = pd.StringDtype("pyarrow")
-from data_contracts.result import Bevinding, ContractError
 
 # Inbox subfolder -> the sources whose files live there.
 FOLDERS = {
@@ -32,6 +33,11 @@ FOLDERS = {
 }
 MONTH_IN_NAME = re.compile(r"(?<![0-9])([0-9]{4})-([0-9]{2})(?![0-9])")
 _SKIP_NAMES = {"thumbs.db", "desktop.ini", "readme.md", "readme.txt", "leesmij.txt"}
+# Archives are never unpacked: an archive can hold any number of files, names with '..' or
+# absolute paths, and a few kilobytes can unpack to gigabytes.
+ARCHIVES = {".zip": "zip-archief", ".7z": "7-Zip-archief", ".rar": "RAR-archief", ".tar": "tar-archief",
+            ".tgz": "tar-archief", ".gz": "gzip-bestand", ".bz2": "bzip2-bestand", ".xz": "xz-bestand"}
+MAX_NAAM = 200  # characters in a file name
 
 
 class Refused(Exception):
@@ -53,6 +59,7 @@ def parse_inbox_path(path: Path) -> tuple[str, str | None]:
     contract.
     """
     path = Path(path)
+    check_name(path.name)
     stem = path.stem.lower()
     folder = path.parent.name.lower()
     folder_sources = FOLDERS.get(folder)
@@ -82,6 +89,64 @@ def parse_inbox_path(path: Path) -> tuple[str, str | None]:
             f"Noem het bestand {source}_JJJJ-MM{path.suffix or '.csv'}, bijvoorbeeld {source}_2026-10{path.suffix or '.csv'}.",
         )
     return source, f"{match.group(1)}-{match.group(2)}"
+
+
+def check_name(name: str) -> None:
+    """Raise OngeldigInboxbestand for a file name the inbox does not take: path separators, '..',
+    control characters (a newline in a name would forge a line in a log), an archive."""
+    voorbeeld = "brp_adrestellingen_2026-10.csv"
+    if "/" in name or "\\" in name:
+        raise OngeldigInboxbestand(
+            f"De bestandsnaam '{_printable(name)}' bevat een mapscheidingsteken ('/' of '\\')",
+            f"Een bestandsnaam in de inbox is alleen een naam, zonder map. Hernoem het bestand, bijvoorbeeld {voorbeeld}.",
+        )
+    if ".." in name:
+        raise OngeldigInboxbestand(
+            f"De bestandsnaam '{_printable(name)}' bevat '..'",
+            f"'..' in een naam kan naar een andere map verwijzen en wordt niet gelezen. Hernoem het bestand, bijvoorbeeld {voorbeeld}.",
+        )
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise OngeldigInboxbestand(
+            f"De bestandsnaam '{_printable(name)}' bevat een onzichtbaar stuurteken (zoals een regeleinde of tab)",
+            f"Hernoem het bestand met alleen letters, cijfers, '-' en '_', bijvoorbeeld {voorbeeld}.",
+        )
+    if len(name) > MAX_NAAM:
+        raise OngeldigInboxbestand(
+            f"De bestandsnaam is {len(name)} tekens lang (hoogstens {MAX_NAAM})",
+            f"Hernoem het bestand naar de bron en de maand, bijvoorbeeld {voorbeeld}.",
+        )
+    suffix = Path(name).suffix.lower()
+    if suffix in ARCHIVES:
+        raise OngeldigInboxbestand(
+            f"'{name}' is een {ARCHIVES[suffix]}; archieven worden niet uitgepakt",
+            "Pak het archief zelf uit en zet alleen de bestanden van de contracten in de inbox, elk in de map van zijn "
+            f"bron, bijvoorbeeld inbox/brp/{voorbeeld}.",
+        )
+
+
+def _printable(name: str) -> str:
+    text = "".join(ch if ord(ch) >= 32 and ord(ch) != 127 else "?" for ch in name)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def check_inbox_link(path: Path, inbox: Path) -> None:
+    """Raise OngeldigInboxbestand when `path` (in `inbox`) is, or lies under, a link to a place
+    outside the inbox, or a link to nothing. Links within the inbox are fine."""
+    path, inbox = Path(path), Path(inbox)
+    root = inbox.resolve()
+    try:
+        target = path.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):  # a dangling link, a loop of links
+        raise OngeldigInboxbestand(
+            f"'{path.name}' is een snelkoppeling (symbolische link) naar een bestand dat niet bestaat",
+            "Verwijder de snelkoppeling en zet het bestand zelf in de inbox.",
+        ) from None
+    if not target.is_relative_to(root):
+        raise OngeldigInboxbestand(
+            f"'{path.name}' is een snelkoppeling (symbolische link) naar een bestand of map buiten de inbox",
+            "De risicoradar leest alleen bestanden die in de inbox zelf staan. Kopieer het bestand in de inbox (in de map "
+            "van zijn bron) in plaats van een snelkoppeling te maken.",
+        )
 
 
 def _folder_of(source: str) -> str:
@@ -128,7 +193,8 @@ def sha256_of(path: Path) -> str:
 
 def _skipped(path: Path) -> bool:
     name = path.name.lower()
-    return name.startswith((".", "~$", "~")) or name.endswith((".tmp", ".part", ".crdownload")) or name in _SKIP_NAMES
+    hidden = name.startswith((".", "~$", "~")) and not name.startswith("..")  # "..x" is refused, not hidden
+    return hidden or name.endswith((".tmp", ".part", ".crdownload")) or name in _SKIP_NAMES
 
 
 def scan_inbox(inbox: Path) -> list[InboxFile]:
@@ -143,13 +209,15 @@ def scan_inbox(inbox: Path) -> list[InboxFile]:
     if not inbox.is_dir():
         return []
     files: list[InboxFile] = []
-    for path in sorted(p for p in inbox.rglob("*") if p.is_file() and not _skipped(p)):
-        stat = path.stat()
+    for path in sorted(p for p in inbox.rglob("*") if (p.is_file() or p.is_symlink()) and not _skipped(p)):
         try:
+            check_inbox_link(path, inbox)
+            if path.is_dir():
+                continue  # a link to a folder of the inbox itself: its files are listed where they are
             source, maand = parse_inbox_path(path)
-            files.append(InboxFile(source, maand, path, None, stat.st_mtime))
+            files.append(InboxFile(source, maand, path, None, path.stat().st_mtime))
         except ContractError as exc:
-            files.append(InboxFile(None, None, path, None, stat.st_mtime, error=str(exc)))
+            files.append(InboxFile(None, None, path, None, path.lstat().st_mtime, error=str(exc)))
     groups: dict[tuple, list[InboxFile]] = {}
     for f in files:
         if f.source and f.source != "slachtoffers":
@@ -162,6 +230,46 @@ def scan_inbox(inbox: Path) -> list[InboxFile]:
         files,
         key=lambda f: (f.source or "~", f.maand or "", f.superseded_by is None, f.mtime, f.path.name),
     )
+
+
+def same_month_note(files: list[InboxFile], source: str, maand: str, path: Path | None = None) -> str | None:
+    """A Dutch note when the inbox holds more than one file for `source` and `maand` (from
+    `scan_inbox`): which file the monthly run uses and which it leaves, and whether their content
+    differs. With `path`, the note says whether that file is the one used. None for a single file.
+
+    Two files are not refused: a correction file is the usual way to replace a delivery. But a
+    careful analyst wants to know, so `validate_file` (and through it `valideer` and the monthly
+    run) adds this note as a warning.
+    """
+    group = [f for f in files if f.source == source and f.maand == maand and f.error is None]
+    if len(group) < 2:
+        return None
+    used = next(f for f in group if f.superseded_by is None)
+    rest = [f for f in group if f is not used]
+    differ = [f for f in rest if f.sha256 != used.sha256]
+    when = _fmt_time(used.mtime)
+    if not differ:
+        note = (f"Voor {source} {maand} staat hetzelfde bestand {len(group)} keer in de inbox "
+                f"({', '.join(f.path.name for f in group)}); gebruikt wordt {used.path.name}.")
+    else:
+        note = (f"Voor {source} {maand} staan {len(group)} bestanden met verschillende inhoud in de inbox. Gebruikt wordt "
+                f"{used.path.name} (het laatst gewijzigd, {when}); niet gebruikt: {', '.join(f.path.name for f in rest)}. "
+                "Haal het bestand dat niet klopt uit de inbox, dan is er geen twijfel over welk bestand telt.")
+    if path is not None and Path(path).resolve() != used.path.resolve():
+        note = f"Dit bestand wordt in de maandverwerking niet gebruikt. {note}"
+    return note
+
+
+def _fmt_time(mtime: float) -> str:
+    from datetime import datetime
+
+    return datetime.fromtimestamp(mtime).strftime("%Y-%m-%d %H:%M")
+
+
+def inbox_of(path: Path) -> Path | None:
+    """The inbox a file lies in when it is laid out as inbox/<bron-map>/<bestand>, else None."""
+    path = Path(path)
+    return path.parent.parent if path.parent.name.lower() in FOLDERS else None
 
 
 # --------------------------------------------------------------------------- reading
@@ -178,6 +286,10 @@ class RawTable:
     separator: str = ";"
     format: str = "csv"
     waarschuwingen: list[str] = field(default_factory=list)
+    # Selective read (a large BAG in a gemeente's inbox): only the gemeente's rows are in `frame`;
+    # `andere_gemeenten` counts the rows left out per gemeentecode.
+    selectief: bool = False
+    andere_gemeenten: dict[str, int] = field(default_factory=dict)
 
 
 ADVIES_CSV = (
@@ -190,17 +302,24 @@ def _refuse(name: str, regel: str, toelichting: str, advies: str = ADVIES_CSV, *
     return Refused([Bevinding(bestand=name, regel=regel, toelichting=toelichting, advies=advies, **kw)])
 
 
-def decode_csv_bytes(raw: bytes, name: str) -> tuple[bytes, str]:
-    """UTF-8 bytes of a text file and the encoding it was read with, or Refused."""
-    regel = "leesbaar CSV-bestand (UTF-8 of Windows-1252)"
-    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise _refuse(name, "niet leeg", "het bestand is leeg", "Lever het bestand opnieuw aan met een kopregel en gegevens.")
-    if raw[:4] == b"PK\x03\x04":
+CSV_REGEL = "leesbaar CSV-bestand (UTF-8 of Windows-1252)"
+
+
+def check_csv_head(raw: bytes, name: str) -> None:
+    """Refuse, from its first bytes, a file that is not a text table: an Excel workbook or another
+    archive, old Excel, UTF-16, Parquet, GeoPackage, gzip, binary content."""
+    regel = CSV_REGEL
+    if raw[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        if _zip_kind(raw) == "xlsx":
+            raise _refuse(
+                name, regel,
+                "dit is een Excel-werkmap (.xlsx) die alleen de extensie .csv heeft gekregen",
+                "Open het bestand in Excel en kies 'Opslaan als' > 'CSV UTF-8 (door lijstscheidingsteken gescheiden)'. "
+                "Alleen de extensie veranderen is niet genoeg.",
+            )
         raise _refuse(
-            name, regel,
-            "dit is een Excel-werkmap (.xlsx) die alleen de extensie .csv heeft gekregen",
-            "Open het bestand in Excel en kies 'Opslaan als' > 'CSV UTF-8 (door lijstscheidingsteken gescheiden)'. "
-            "Alleen de extensie veranderen is niet genoeg.",
+            name, regel, "dit is een zip-archief met de extensie .csv; archieven worden niet uitgepakt",
+            "Pak het archief zelf uit en zet alleen het CSV-bestand van het contract in de inbox.",
         )
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise _refuse(name, regel, "dit is een oud Excel-bestand (.xls) met de extensie .csv", ADVIES_CSV)
@@ -221,6 +340,22 @@ def decode_csv_bytes(raw: bytes, name: str) -> tuple[bytes, str]:
     control = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 13))
     if b"\x00" in head or control > max(8, len(head) // 200):
         raise _refuse(name, regel, "het bestand is geen tekstbestand (binaire inhoud)", ADVIES_CSV)
+
+
+def _nul_refusal(name: str, position: int, line: int) -> Refused:
+    return _refuse(name, CSV_REGEL, f"het bestand bevat een NUL-teken (byte 0x00) op regel {line} (positie {position}); "
+                                    "zo'n teken hoort niet in tekst", ADVIES_CSV)
+
+
+def decode_csv_bytes(raw: bytes, name: str) -> tuple[bytes, str]:
+    """UTF-8 bytes of a text file and the encoding it was read with, or Refused."""
+    regel = CSV_REGEL
+    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise _refuse(name, "niet leeg", "het bestand is leeg", "Lever het bestand opnieuw aan met een kopregel en gegevens.")
+    check_csv_head(raw, name)
+    nul = raw.find(b"\x00")  # beyond the first 64 kB: one NUL byte in a value (a damaged export)
+    if nul >= 0:
+        raise _nul_refusal(name, nul, raw.count(b"\n", 0, nul) + 1)
     if raw[:3] == b"\xef\xbb\xbf":
         body = raw[3:]
         try:
@@ -237,6 +372,17 @@ def decode_csv_bytes(raw: bytes, name: str) -> tuple[bytes, str]:
         return raw.decode("cp1252").encode("utf-8"), "Windows-1252"
     except UnicodeDecodeError as exc:
         raise _refuse(name, regel, f"onbekende tekencodering (byte {raw[exc.start]:#04x} op positie {exc.start})") from None
+
+
+def _zip_kind(raw: bytes) -> str:
+    """'xlsx' for an Excel workbook, else 'zip' (only the archive's directory is read)."""
+    import zipfile
+
+    try:
+        names = zipfile.ZipFile(io.BytesIO(raw)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "zip"
+    return "xlsx" if any(n.startswith("xl/") for n in names) else "zip"
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -343,15 +489,32 @@ def read_csv_text(path: Path, raw: bytes | None = None) -> RawTable:
 
 def read_parquet_text(path: Path, contract: Contract) -> RawTable:
     """Read a Parquet file (same columns as the CSV) as text columns, cast column by column in Arrow."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     try:
         table = pq.read_table(path)
-    except Exception as exc:  # noqa: BLE001 - any reader error means the file is unreadable
-        raise _refuse(path.name, "leesbaar Parquet-bestand", f"het bestand kan niet gelezen worden ({type(exc).__name__})",
-                      "Exporteer het bestand opnieuw als Parquet of als CSV.") from None
+    except _arrow_errors() as exc:  # a damaged or not-Parquet file; anything else (no memory, no access) surfaces
+        raise _unreadable_parquet(path.name, exc) from None
+    return _parquet_text(table, contract, path.name)
+
+
+def _arrow_errors() -> tuple:
+    """What pyarrow raises for a file whose content it cannot read (not for a missing file or no memory)."""
+    import pyarrow as pa
+
+    return (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError)
+
+
+def _unreadable_parquet(name: str, exc: Exception) -> Refused:
+    return _refuse(name, "leesbaar Parquet-bestand", f"het bestand kan niet gelezen worden ({type(exc).__name__})",
+                   "Exporteer het bestand opnieuw als Parquet of als CSV.")
+
+
+def _parquet_text(table, contract: Contract, name: str) -> RawTable:
+    """An Arrow table read from Parquet as text columns."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     header = list(table.column_names)
     out, warnings = {}, []
     for i, (col, array) in enumerate(zip(header, table.columns)):
@@ -364,7 +527,11 @@ def read_parquet_text(path: Path, contract: Contract) -> RawTable:
             whole = pc.all(pc.equal(array, pc.round(array))).as_py()
             if whole in (True, None):
                 array = array.cast(pa.int64())
-        text = array.cast(pa.string())
+        try:
+            text = array.cast(pa.string())
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+            raise _refuse(name, "leesbaar Parquet-bestand", f"kolom '{col}' heeft het type {array.type}, dat geen tekst, getal of datum is",
+                          "Lever elke kolom als tekst, getal of datum (zoals in de CSV van het contract).", kolom=col) from None
         if spec is not None and spec.type == "id" and spec.id_length and pa.types.is_integer(array.type):
             text = pc.utf8_lpad(text, width=spec.id_length, padding="0")
             warnings.append(
@@ -379,25 +546,70 @@ def read_parquet_text(path: Path, contract: Contract) -> RawTable:
     )
 
 
-def read_gpkg_text(path: Path, contract: Contract) -> RawTable:
-    """Read the verblijfsobject layer of a GeoPackage; the geometry becomes x, y in RD (EPSG:28992)."""
-    import geopandas as gpd
+def _gpkg_errors() -> tuple:
+    """What pyogrio (GDAL) raises for a file it cannot read as a GeoPackage layer."""
+    from pyogrio import errors
 
-    regel = "leesbare GeoPackage met laag verblijfsobject"
+    return (errors.DataSourceError, errors.DataLayerError, errors.FieldError, errors.GeometryError,
+            errors.FeatureError, errors.CRSError)
+
+
+GPKG_REGEL = "leesbare GeoPackage met laag verblijfsobject"
+GPKG_ADVIES = "Lever de laag verblijfsobject van de BAG-GeoPackage (bag-light.gpkg) aan, of dezelfde kolommen als CSV of Parquet met x en y."
+
+
+def gpkg_layer(path: Path, contract: Contract) -> str:
+    """The layer to read: the contract's layer (verblijfsobject), or the only layer when it carries the
+    contract's columns (a gemeente's own export under another layer name); else Refused."""
+    import pyogrio
+
+    wanted = contract.gpkg.get("layer", "verblijfsobject")
     try:
-        layers = list(gpd.list_layers(path)["name"])
-        wanted = contract.gpkg.get("layer", "verblijfsobject")
-        layer = wanted if wanted in layers else (layers[0] if len(layers) == 1 else None)
-        if layer is None:
-            raise _refuse(path.name, regel, f"de GeoPackage heeft geen laag '{wanted}' (lagen: {', '.join(layers)})",
-                          "Lever de laag verblijfsobject van de BAG-GeoPackage (bag-light.gpkg) aan.")
-        gdf = gpd.read_file(path, layer=layer)
-    except Refused:
-        raise
-    except Exception as exc:  # noqa: BLE001
-        raise _refuse(path.name, regel, f"het bestand kan niet gelezen worden ({type(exc).__name__})",
-                      "Lever de BAG-GeoPackage opnieuw aan, of dezelfde kolommen als CSV of Parquet met x en y.") from None
-    warnings = []
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        if wanted in layers:
+            return wanted
+        if len(layers) == 1:
+            fields = set(pyogrio.read_info(path, layer=layers[0])["fields"])
+            needed = set(contract.columns) - set(contract.gpkg.get("geometry_to", ["x", "y"]))
+            if needed <= fields:
+                return layers[0]
+    except _gpkg_errors() as exc:
+        raise _refuse(path.name, GPKG_REGEL, f"het bestand kan niet gelezen worden ({type(exc).__name__})", GPKG_ADVIES) from None
+    found = f"lagen: {', '.join(layers)}" if layers else "de GeoPackage heeft geen enkele laag"
+    raise _refuse(path.name, GPKG_REGEL, f"de GeoPackage heeft geen laag '{wanted}' ({found})",
+                  "Lever de laag verblijfsobject van de BAG-GeoPackage (bag-light.gpkg) aan; de lagen pand, "
+                  "standplaats, ligplaats en woonplaats zijn niet genoeg.")
+
+
+def read_gpkg_text(path: Path, contract: Contract, *, gemeente: str | None = None) -> RawTable:
+    """Read the verblijfsobject layer of a GeoPackage; the geometry becomes x, y in RD (EPSG:28992).
+
+    With `gemeente`, only that gemeente's rows are read (GDAL filters while reading, so the
+    national bag-light.gpkg costs the memory of one gemeente); `rij` is then the feature id.
+    """
+    import geopandas as gpd
+    import pyogrio
+
+    layer = gpkg_layer(path, contract)
+    column = contract.gemeente_column
+    others: dict[str, int] = {}
+    try:
+        if gemeente is None:
+            gdf = gpd.read_file(path, layer=layer)
+            rij = None
+        else:
+            if not re.fullmatch(r"[0-9]{4}", gemeente):
+                raise ValueError(f"gemeentecode {gemeente!r} is not four digits")
+            counts = pyogrio.read_dataframe(
+                path, sql=f'SELECT "{column}" AS code, COUNT(*) AS n FROM "{layer}" GROUP BY 1', read_geometry=False,
+            )
+            others = {("" if pd.isna(c) else str(c)): int(n) for c, n in zip(counts["code"], counts["n"]) if c != gemeente}
+            gdf = gpd.read_file(path, layer=layer, where=f"\"{column}\" = '{gemeente}'", fid_as_index=True)
+            rij = gdf.index.to_numpy(dtype="int64")
+            gdf = gdf.reset_index(drop=True)
+    except _gpkg_errors() as exc:
+        raise _refuse(path.name, GPKG_REGEL, f"het bestand kan niet gelezen worden ({type(exc).__name__})", GPKG_ADVIES) from None
+    warnings = [] if layer == contract.gpkg.get("layer", "verblijfsobject") else [f"Laag '{layer}' van de GeoPackage gelezen."]
     if gdf.geometry is not None and gdf.geometry.name in gdf.columns:
         geom = gdf.geometry
         if gdf.crs is not None and gdf.crs.to_epsg() != 28992:
@@ -412,6 +624,10 @@ def read_gpkg_text(path: Path, contract: Contract) -> RawTable:
         frame = pd.DataFrame(gdf)
     table = _frame_to_text(frame, contract, "gpkg")
     table.waarschuwingen[:0] = warnings
+    if rij is not None:
+        table.rij = pd.Series(rij, dtype="int64")
+        table.andere_gemeenten = others
+        table.selectief = True
     return table
 
 
@@ -448,3 +664,185 @@ def _frame_to_text(frame: pd.DataFrame, contract: Contract, fmt: str) -> RawTabl
         frame=text_frame, header=header, rij=pd.Series(range(1, len(frame) + 1), dtype="int64"),
         encoding="-", separator="-", format=fmt, waarschuwingen=warnings,
     )
+
+
+# --------------------------------------------------------------------------- reading one gemeente of a large BAG
+
+
+class _NulGuard(io.RawIOBase):
+    """A file read by pyarrow in blocks that remembers where it first saw a NUL byte."""
+
+    def __init__(self, fh, start: int):
+        self._fh = fh
+        self.offset = start
+        self.nul: int | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._fh.readinto(buffer)
+        if n and self.nul is None:
+            found = bytes(memoryview(buffer)[:n]).find(b"\x00")
+            if found >= 0:
+                self.nul = self.offset + found
+        self.offset += n or 0
+        return n
+
+
+# Bytes of CSV parsed at a time when a file is read selectively. pyarrow reads a few blocks ahead on
+# its threads: measured peak above the imports ~80 MB with 1 MB blocks, ~230 MB with 4 MB, whatever the
+# file size. A row longer than a block cannot be read (and would break a max_lengte rule anyway).
+SELECTIVE_BLOCK = 1 << 20
+MB_BYTES = 1 << 20
+
+
+def read_csv_selective(path: Path, contract: Contract, gemeente: str, *, block_size: int = SELECTIVE_BLOCK) -> RawTable:
+    """Read only the rows of `gemeente` (the contract's gemeente column) from a large CSV, block by
+    block: memory is one block plus the gemeente's rows, whatever the size of the file.
+
+    The same checks as `read_csv_text` (file type, encoding, separator, fields per row, NUL bytes),
+    except that a file whose first 64 kB are UTF-8 is read as UTF-8 throughout.
+    """
+    import codecs
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    name = path.name
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise _refuse(name, "niet leeg", "het bestand is leeg", "Lever het bestand opnieuw aan met een kopregel en gegevens.")
+    check_csv_head(head, name)
+    start = 3 if head[:3] == b"\xef\xbb\xbf" else 0
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head[start:], final=False)
+        encoding, label = "utf8", ("UTF-8 met BOM" if start else "UTF-8")
+    except UnicodeDecodeError:
+        encoding, label = "cp1252", "Windows-1252"
+    offset = start
+    while True:  # the header is the first non-empty line
+        end = head.find(b"\n", offset)
+        if end < 0:
+            raise _refuse(name, "kopregel met kolomnamen", "geen regeleinde in de eerste 64 kB van het bestand",
+                          "Lever een CSV met een kopregel met de kolomnamen van het contract, gescheiden door ; of ,.")
+        if head[offset:end].strip(b" \t\r"):
+            break
+        offset = end + 1
+    header_line = head[offset:end].decode("utf-8" if encoding == "utf8" else "cp1252").rstrip("\r")
+    sep = detect_separator(header_line, name)
+    header = _split_header(header_line, sep)
+    names = [f"c{i}" for i in range(len(header))]
+    column = contract.gemeente_column
+    if column not in header:  # the column check names what is missing
+        frame = pd.DataFrame({n: pd.Series([], dtype=STRING) for n in names})
+        return RawTable(frame=frame, header=header, rij=pd.Series([], dtype="int64"), encoding=label, separator=sep,
+                        selectief=True)
+    gi = header.index(column)
+    bad_rows: list[tuple] = []
+
+    def on_invalid(row) -> str:
+        bad_rows.append((row.number, row.actual_columns))
+        return "skip"
+
+    kept, rows, others = [], [], {}
+    seen = 0
+    with open(path, "rb") as fh:
+        fh.seek(end + 1)
+        guard = _NulGuard(fh, end + 1)
+        try:
+            reader = pacsv.open_csv(
+                io.BufferedReader(guard, buffer_size=1 << 20),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=block_size, encoding=encoding),
+                parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, invalid_row_handler=on_invalid),
+                convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                     strings_can_be_null=False, quoted_strings_can_be_null=False),
+            )
+            for batch in reader:
+                if guard.nul is not None:
+                    break
+                codes = pc.utf8_trim_whitespace(batch.column(gi))
+                mask = pc.equal(codes, gemeente).fill_null(False)
+                for item in pc.value_counts(pc.filter(codes, pc.invert(mask))).to_pylist():
+                    key = item["values"] or ""
+                    others[key] = others.get(key, 0) + item["counts"]
+                positions = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+                if len(positions):
+                    kept.append(batch.take(pa.array(positions)))
+                    rows.append(positions + seen + 1)
+                seen += batch.num_rows
+        except _arrow_errors() as exc:
+            if guard.nul is None:
+                text = str(exc)
+                if "UTF8" in text or "utf-8" in text.lower():
+                    why = "ongeldige UTF-8-tekens verderop in het bestand"
+                elif "straddling" in text:
+                    why = f"een regel is langer dan {block_size // MB_BYTES} MB (een waarde van megabytes?)"
+                else:
+                    why = f"het bestand kan niet als tabel gelezen worden ({type(exc).__name__})"
+                raise _refuse(name, "leesbare CSV-tabel", why) from None
+    if guard.nul is not None:
+        with open(path, "rb") as fh:  # the line number: count line ends up to the NUL, block by block
+            line, done = 1, 0
+            while done < guard.nul:
+                block = fh.read(min(1 << 24, guard.nul - done))
+                line += block.count(b"\n")
+                done += len(block)
+        raise _nul_refusal(name, guard.nul, line)
+    if bad_rows:
+        numbers = [int(n) if n is not None else 0 for n, _ in bad_rows]
+        counts = sorted({actual for _, actual in bad_rows})
+        raise _refuse(
+            name, f"elke rij heeft {len(header)} velden, net als de kopregel",
+            f"aantal velden gevonden: {', '.join(map(str, counts))}",
+            "Controleer of er een scheidingsteken (; of ,) in een waarde staat zonder aanhalingstekens, of dat het "
+            "bestand halverwege is afgebroken. Exporteer opnieuw en zet het bestand opnieuw in de inbox.",
+            rijen=numbers, aantal=len(numbers),
+        )
+    schema = pa.schema([(n, pa.string()) for n in names])
+    table = pa.Table.from_batches(kept, schema=schema) if kept else schema.empty_table()
+    frame = table.to_pandas(types_mapper={pa.string(): STRING}.get)
+    frame.columns = names
+    rij = np.concatenate(rows) if rows else np.array([], dtype="int64")
+    return RawTable(frame=frame, header=header, rij=pd.Series(rij, dtype="int64"), encoding=label, separator=sep,
+                    format="csv", selectief=True, andere_gemeenten=others)
+
+
+def read_parquet_selective(path: Path, contract: Contract, gemeente: str) -> RawTable:
+    """Read only the rows of `gemeente` from a large Parquet file, one batch at a time."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    column = contract.gemeente_column
+    width = contract.columns[column].id_length or len(gemeente)
+    kept, rows, others = [], [], {}
+    seen = 0
+    try:
+        parquet = pq.ParquetFile(path)
+        if column not in parquet.schema_arrow.names:
+            return _parquet_text(parquet.schema_arrow.empty_table(), contract, path.name)
+        for batch in parquet.iter_batches(batch_size=1 << 16):
+            codes = batch.column(column)
+            if pa.types.is_dictionary(codes.type):
+                codes = codes.cast(codes.type.value_type)
+            if pa.types.is_integer(codes.type):
+                codes = pc.utf8_lpad(codes.cast(pa.string()), width=width, padding="0")
+            codes = pc.utf8_trim_whitespace(codes.cast(pa.string()))
+            mask = pc.equal(codes, gemeente).fill_null(False)
+            for item in pc.value_counts(pc.filter(codes, pc.invert(mask))).to_pylist():
+                others[item["values"]] = others.get(item["values"], 0) + item["counts"]
+            positions = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+            if len(positions):
+                kept.append(batch.take(pa.array(positions)))
+                rows.append(positions + seen + 1)
+            seen += batch.num_rows
+        table = pa.Table.from_batches(kept, schema=parquet.schema_arrow) if kept else parquet.schema_arrow.empty_table()
+    except _arrow_errors() as exc:
+        raise _unreadable_parquet(path.name, exc) from None
+    out = _parquet_text(table, contract, path.name)
+    out.rij = pd.Series(np.concatenate(rows) if rows else np.array([], dtype="int64"), dtype="int64")
+    out.selectief, out.andere_gemeenten = True, others
+    return out

@@ -11,6 +11,12 @@ from pathlib import Path
 import pandas as pd
 
 MAX_RIJEN = 10  # row numbers named per finding
+MAX_VOORBEELD = 100  # characters of an example value kept in a finding (a value may be megabytes long)
+
+
+def safe_name(name: str) -> str:
+    """A file name as messages show it: control characters (a newline would forge a line) as '?'."""
+    return "".join(ch if ord(ch) >= 32 and ord(ch) != 127 else "?" for ch in name)
 
 
 class ContractError(Exception):
@@ -23,6 +29,12 @@ class ContractError(Exception):
         self.toelichting = toelichting
         self.advies = advies
         super().__init__(f"{toelichting}. {advies}".strip() if advies else toelichting)
+
+
+class OngeldigInboxbestand(ContractError):
+    """A file the inbox does not take as it is, whatever its content: an archive (zip), a name with
+    path parts or '..', a link to a file outside the inbox. Message in Dutch; a ContractError, so
+    every caller that handles an unknown file name handles this too."""
 
 
 @dataclass
@@ -46,6 +58,8 @@ class Bevinding:
     def __post_init__(self) -> None:
         self.rijen = [int(r) for r in self.rijen[:MAX_RIJEN]]
         self.aantal = max(int(self.aantal), len(self.rijen))
+        if self.voorbeeld is not None and len(self.voorbeeld) > MAX_VOORBEELD:
+            self.voorbeeld = self.voorbeeld[:MAX_VOORBEELD]
 
     def melding(self) -> str:
         parts = [f"{self.bestand} geweigerd — "]
@@ -140,7 +154,7 @@ class ValidationResult:
 
     @property
     def bestand(self) -> str:
-        return ", ".join(p.name for p in self.paths)
+        return ", ".join(safe_name(p.name) for p in self.paths)
 
     def meldingen(self) -> list[str]:
         """Every message for the analyst, one line each (refusals first)."""

@@ -16,9 +16,9 @@ import pandas as pd
 from data_contracts.columns import STRING, parse_integer
 from data_contracts.contract import load_contract
 from data_contracts.privacy import AVG_ADVIES, bsn_like_count, classify_column_name
-from data_contracts.reading import RawTable, Refused, read_csv_text
-from data_contracts.result import Bevinding, ValidationResult
-from data_contracts.validate import OPNIEUW, check_columns, check_values, data_rows, typed_frame
+from data_contracts.reading import RawTable, Refused, check_name, read_csv_text
+from data_contracts.result import Bevinding, ContractError, ValidationResult, safe_name
+from data_contracts.validate import OPNIEUW, check_columns, check_size, check_values, data_rows, typed_frame
 
 SOURCE = "slachtoffers"
 KEY = ["bron", "regio", "jaar", "uitbuitingsvorm"]
@@ -93,11 +93,19 @@ def _conflict_finding(rows: pd.DataFrame) -> Bevinding:
 def _validate_one(path: Path, today: date) -> ValidationResult:
     contract = load_contract(SOURCE)
     result = ValidationResult(source=SOURCE, maand=None, paths=[path])
+    try:
+        check_name(path.name)
+    except ContractError as exc:
+        result.bevindingen.append(Bevinding(bestand=safe_name(path.name), regel="bestandsnaam volgens de inbox-afspraken",
+                                            toelichting=exc.toelichting, advies=exc.advies))
+        return result
     if path.suffix.lower() != ".csv":
         result.bevindingen.append(Bevinding(
             bestand=path.name, regel="bestandsformaat .csv", toelichting=f"bestandsformaat '{path.suffix}' wordt niet gelezen",
             advies="Sla de tabel op als 'CSV UTF-8 (door lijstscheidingsteken gescheiden)'.",
         ))
+        return result
+    if not check_size(result, path, contract):
         return result
     try:
         table = read_csv_text(path)

@@ -72,6 +72,14 @@ def build_checks(contract: Contract, maand: str | None, today: date) -> list[Che
             if col.required and not split:
                 checks.append(Check("ExpectColumnValuesToNotBeNull", {"column": name}, name, REQUIRED,
                                     _advies(col, f"Vul '{name}' in op elke rij. {fix}")))
+            if col.max_lengte:
+                checks.append(Check(
+                    "ExpectColumnValueLengthsToBeBetween", {"column": name, "max_value": int(col.max_lengte)}, name,
+                    f"hoogstens {int(col.max_lengte)} tekens",
+                    _advies(col, f"Een waarde van '{name}' is hoogstens {int(col.max_lengte)} tekens lang. Een langere waarde "
+                                 "is bijna altijd een exportfout (samengevoegde kolommen, een ontbrekend scheidingsteken of "
+                                 f"aanhalingsteken). {fix}"),
+                ))
             if col.pattern:
                 advice = fix
                 if col.type == "id" and col.id_length:

@@ -41,12 +41,17 @@ from data_contracts.reading import (
     MONTH_IN_NAME,
     RawTable,
     Refused,
+    inbox_of,
     parse_inbox_path,
+    read_csv_selective,
     read_csv_text,
     read_gpkg_text,
+    read_parquet_selective,
     read_parquet_text,
+    same_month_note,
+    scan_inbox,
 )
-from data_contracts.result import Bevinding, ContractError, ValidationResult
+from data_contracts.result import Bevinding, ContractError, ValidationResult, safe_name
 from data_contracts.suite import REQUIRED, contract_suite, run_checks
 
 OPNIEUW = "zet het gecorrigeerde bestand opnieuw in de inbox; draai daarna de maand opnieuw."
@@ -63,6 +68,8 @@ def validate_file(
     bag_hoofdadressen: pd.DataFrame | None = None,
     vorige: dict | None = None,
     today: date | None = None,
+    max_mb: float | None = None,
+    selectief_vanaf_mb: float | None = None,
 ) -> ValidationResult:
     """Check one inbox file against the contract of `source` (derived from the name when None).
 
@@ -70,7 +77,14 @@ def validate_file(
     same month: with it, rows whose address is not a hoofdadres are quarantined and a BRP file
     that leaves too many woningen without ingeschrevenen is refused. `vorige` holds the
     previous month's BRP figures {'ingeschrevenen', 'rijen'} for the plausibility warnings.
-    Never raises for a bad file: the result says why it is refused.
+
+    `max_mb` overrides the contract's `max_bestandsgrootte_mb` (a larger file is refused before it
+    is read) and `selectief_vanaf_mb` its `selectief_lezen_vanaf_mb` (a larger BAG file of a
+    gemeente is read for that gemeente's rows only). When the inbox holds another file for the
+    same source and month, a warning says which one the monthly run uses.
+
+    Never raises for a bad file: the result says why it is refused. Errors that are not about the
+    file (no memory, no access, a bug) are not caught here.
     """
     path = Path(path)
     today = today or date.today()
@@ -79,7 +93,7 @@ def validate_file(
     except ContractError as exc:
         return ValidationResult(
             source=source or "onbekend", maand=None, paths=[path],
-            bevindingen=[Bevinding(bestand=path.name, regel="bestandsnaam volgens de inbox-afspraken",
+            bevindingen=[Bevinding(bestand=safe_name(path.name), regel="bestandsnaam volgens de inbox-afspraken",
                                    toelichting=exc.toelichting, advies=exc.advies or "Hernoem het bestand.")],
         )
     if source == "slachtoffers":
@@ -90,12 +104,16 @@ def validate_file(
     contract = load_contract(source)
     result = ValidationResult(source=source, maand=maand, paths=[path])
     month_ok = check_month(result, contract, maand, today)
-    table = read_table(result, path, contract)
+    _note_same_month(result, path, source, maand)
+    table = read_table(result, path, contract, gemeente=gemeente, max_mb=max_mb, selectief_vanaf_mb=selectief_vanaf_mb)
     if table is None:
         return result
     result.waarschuwingen += table.waarschuwingen
     columns = check_columns(result, table, contract)
     if columns is None:
+        return result
+    if table.selectief and len(table.frame) == 0:
+        _check_gemeente(result, contract, pd.Series([], dtype=STRING), gemeente, table.andere_gemeenten)
         return result
     text, rij = data_rows(result, table, columns, contract)
     if text is None:
@@ -106,7 +124,7 @@ def validate_file(
 
     keep = np.ones(len(text), dtype=bool)
     if contract.gemeente_column:
-        _check_gemeente(result, contract, prepared, gemeente)
+        _check_gemeente(result, contract, prepared.text[contract.gemeente_column], gemeente, table.andere_gemeenten)
     _warn_implausible(result, contract, prepared, rij)
     codes = None  # (file, BAG) address codes, computed once for both register rules
     reference = None
@@ -168,8 +186,64 @@ def check_month(result: ValidationResult, contract: Contract, maand: str | None,
     return True
 
 
-def read_table(result: ValidationResult, path: Path, contract: Contract) -> RawTable | None:
-    """The file as text columns, or None (with a finding) when it cannot be read as a table."""
+def _note_same_month(result: ValidationResult, path: Path, source: str, maand: str | None) -> None:
+    inbox = inbox_of(path)
+    if inbox is None or maand is None:
+        return
+    note = same_month_note(scan_inbox(inbox), source, maand, path)
+    if note:
+        result.waarschuwingen.append(note)
+
+
+MB = 1 << 20
+
+
+def _size(n_bytes: float) -> str:
+    """'2,0 GB', '300 MB', '12 kB' (powers of 1024, decimal comma)."""
+    if n_bytes >= 1 << 30:
+        value = n_bytes / (1 << 30)
+        return (f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}".replace(".", ",")) + " GB"
+    if n_bytes >= MB:
+        return f"{n_bytes / MB:.0f} MB"
+    return f"{max(1, round(n_bytes / 1024))} kB"
+
+
+def check_size(result: ValidationResult, path: Path, contract: Contract, max_mb: float | None = None) -> bool:
+    """False (with a finding) when the file is larger than the contract's maximum: refused before
+    a byte of it is read, so a 2 GB file costs no memory."""
+    limit = contract.max_mb if max_mb is None else float(max_mb)
+    size = path.stat().st_size
+    if size <= limit * MB:
+        return True
+    advies = ("Controleer of dit het juiste bestand is: zo groot is geen maandbestand van deze bron (is het een "
+              "landelijk bestand, of zijn regels herhaald?). ")
+    if contract.gemeente_column:
+        advies += "Voor één gemeente wordt een groot BAG-bestand alleen voor die gemeente gelezen; dit is een verwerking voor alle gemeenten. "
+    advies += (f"Is het bestand terecht zo groot, verhoog dan de grens max_bestandsgrootte_mb voor {contract.source} "
+               f"(standaard in data_contracts/{contract.source}.yaml); het bestand wordt in zijn geheel gelezen en "
+               "vraagt ongeveer vier keer zijn grootte aan werkgeheugen.")
+    result.bevindingen.append(Bevinding(
+        bestand=path.name, regel=f"bestand niet groter dan {_size(limit * MB)}",
+        toelichting=f"het bestand is {_size(size)}; het maximum voor {contract.titel} is {_size(limit * MB)}",
+        advies=advies,
+    ))
+    return False
+
+
+def read_table(
+    result: ValidationResult,
+    path: Path,
+    contract: Contract,
+    *,
+    gemeente: str | None = None,
+    max_mb: float | None = None,
+    selectief_vanaf_mb: float | None = None,
+) -> RawTable | None:
+    """The file as text columns, or None (with a finding) when it cannot be read as a table.
+
+    A file above the contract's maximum size is refused unread, except a BAG file of a run for one
+    `gemeente` above `selectief_lezen_vanaf_mb`: of that, only the gemeente's rows are read.
+    """
     ext = path.suffix.lower().lstrip(".")
     if ext not in contract.formats:
         formats = " of ".join(f".{f}" for f in contract.formats)
@@ -179,16 +253,29 @@ def read_table(result: ValidationResult, path: Path, contract: Contract) -> RawT
         ) + f"Lever {contract.titel} aan als {formats}."
         result.bevindingen.append(Bevinding(bestand=path.name, regel=f"bestandsformaat {formats}", toelichting=toelichting, advies=advies))
         return None
+    threshold = contract.selectief_vanaf_mb if selectief_vanaf_mb is None else selectief_vanaf_mb
+    size = path.stat().st_size
+    selective = bool(contract.gemeente_column and gemeente and gemeente != "*" and threshold is not None
+                     and size > float(threshold) * MB)
+    if not selective and not check_size(result, path, contract, max_mb):
+        return None
     try:
         if ext == "csv":
-            table = read_csv_text(path)
+            table = read_csv_selective(path, contract, gemeente) if selective else read_csv_text(path)
         elif ext == "parquet":
-            table = read_parquet_text(path, contract)
+            table = read_parquet_selective(path, contract, gemeente) if selective else read_parquet_text(path, contract)
         else:
-            table = read_gpkg_text(path, contract)
+            table = read_gpkg_text(path, contract, gemeente=gemeente if selective else None)
     except Refused as refused:
         result.bevindingen += refused.bevindingen
         return None
+    if selective:
+        n_other = sum(table.andere_gemeenten.values())
+        table.waarschuwingen.append(
+            f"Groot bestand ({_size(size)}, meer dan {_size(float(threshold) * MB)}): alleen de {len(table.frame)} "
+            f"rijen van gemeente {gemeente} zijn gelezen en gecontroleerd; {n_other} rijen van andere gemeenten zijn "
+            "overgeslagen (niet gecontroleerd en niet opgeslagen)."
+        )
     if table.encoding == "Windows-1252":
         table.waarschuwingen.append("Bestand gelezen als Windows-1252 (geen UTF-8); controleer of letters als ë en ö goed zijn overgekomen.")
     return table
@@ -497,24 +584,30 @@ def forget_reference() -> None:
     _REFERENCE.clear()
 
 
-def _check_gemeente(result: ValidationResult, contract: Contract, prepared: Prepared, gemeente: str) -> None:
+def _check_gemeente(result: ValidationResult, contract: Contract, codes: pd.Series, gemeente: str,
+                    skipped: dict[str, int] | None = None) -> None:
+    """Rows of other gemeenten are counted (those left out by a selective read too); a file with
+    none of the gemeente's rows is refused."""
     column = contract.gemeente_column
-    codes = prepared.text[column]
     if gemeente == "*":
         result.kengetallen["andere_gemeente"] = 0
         return
+    skipped = skipped or {}
     other = (codes != gemeente).fillna(True).to_numpy()
-    n_other = int(other.sum())
+    n_other = int(other.sum()) + sum(skipped.values())
     result.kengetallen["andere_gemeente"] = n_other
-    if n_other == len(codes):
-        found = ", ".join(str(v) for v in codes.value_counts().index[:3])
+    if n_other == len(codes) + sum(skipped.values()):
+        counts = codes.value_counts().to_dict()
+        for code, n in skipped.items():
+            counts[code] = counts.get(code, 0) + n
+        found = ", ".join(str(v) for v, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:3])
         result.bevindingen.append(Bevinding(
             bestand=result.bestand, kolom=column, regel=f"verblijfsobjecten van gemeente {gemeente}",
             toelichting=f"geen enkele rij heeft {column} {gemeente} (wel: {found})",
             advies="Controleer of dit het BAG-bestand van de juiste gemeente is en of de gemeentecode in de "
                    "instellingen klopt.",
         ))
-    elif n_other:
+    elif n_other and not skipped:
         result.waarschuwingen.append(
             f"{n_other} verblijfsobject(en) van andere gemeenten ({column} ≠ {gemeente}) worden geteld en niet meegenomen."
         )

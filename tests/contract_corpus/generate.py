@@ -233,6 +233,17 @@ def xlsx_bytes(rows: list[dict]) -> bytes:
     return out.getvalue()
 
 
+def zip_bytes(files: dict[str, str]) -> bytes:
+    """A zip archive of text files (deterministic: fixed timestamps)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, text in files.items():
+            dst.writestr(zipfile.ZipInfo(name, date_time=(2026, 11, 2, 9, 0, 0)), text.encode("utf-8"))
+    return out.getvalue()
+
+
 def replace(rows: list[dict], index: int, **changes) -> list[dict]:
     out = [dict(r) for r in rows]
     out[index].update(changes)
@@ -404,6 +415,20 @@ def build_cases() -> None:
          bevat=["gelijke aantallen", "SHOP, Hollands Midden, 2021, arbeidsuitbuiting", "0 in slachtoffers_shop", "2 in slachtoffers_jaarverslag"])
     case("fout", "slachtoffers_breed_onbekende_bron", {"slachtoffers_politie_hollands-midden.csv": to_csv(SHOP_WIDE, header=False)},
          bevat=["bestandsnaam slachtoffers_<bron>_<regio>", "'politie'"])
+    # ---- bad files: input beyond the registers' habits (tests/test_bad_input.py has the large ones)
+    long_street = "Dorpsstraat " + "en omstreken " * 8  # 116 characters; BAG: a street name is at most 80
+    case("fout", "straatnaam_te_lang", {kvk_name: to_csv(replace(kvk, 1, straatnaam=long_street))},
+         bevat=["kolom 'straatnaam', regel 'hoogstens 80 tekens': 1 rij (rij 2)", "'Dorpsstraat en omstreken"])
+    case("fout", "openbare_ruimte_naam_te_lang", {bag_name: to_csv(replace(bag, 6, openbare_ruimte_naam="Hoge Rijndijk" * 7))},
+         bevat=["kolom 'openbare_ruimte_naam', regel 'hoogstens 80 tekens'", "rij 7"])
+    case("fout", "zip_archief", {f"brp_adrestellingen_{MAAND}.zip": zip_bytes({brp_name: to_csv(brp)})},
+         bevat=["zip-archief", "niet uitgepakt", "Pak het archief zelf uit"])
+    case("fout", "zip_als_csv", {brp_name: zip_bytes({brp_name: to_csv(brp)})},
+         bevat=["zip-archief met de extensie .csv"], niet=["Excel-werkmap"])
+    case("fout", "naam_met_puntpunt", {f"brp_adrestellingen_{MAAND}..csv": to_csv(brp)}, bevat=["bevat '..'"])
+    nul = to_csv(brp).replace("2026-10-31", "2026-10\x0031", 1)
+    case("fout", "nul_teken_in_waarde", {brp_name: nul}, bevat=["geen tekstbestand"])
+
     bad_vorm = [list(r) for r in SHOP_WIDE]
     bad_vorm[4][0] = "Uitbuiting overig"
     case("fout", "slachtoffers_onbekende_vorm", {"slachtoffers_shop_hollands-midden_2018-2022.csv": to_csv(bad_vorm, header=False)},
