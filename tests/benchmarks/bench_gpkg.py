@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -128,15 +127,19 @@ print(json.dumps({{"seconds": elapsed, "rows": rows, "refused": refused,
 
 
 def measure(path: Path, gemeente: str, mode: str) -> dict:
+    """Run the read in a child process; peak RSS from /usr/bin/time -v (a child's own getrusage can carry
+    the parent's high-water mark across fork/exec, e.g. after building the file in this process)."""
     code = CHILD.format(root=str(ROOT), path=str(path), gemeente=gemeente, mode=mode)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    timer = ["/usr/bin/time", "-v"] if Path("/usr/bin/time").exists() else []
     started = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+    out = subprocess.run([*timer, sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     wall = time.perf_counter() - started
     report = json.loads(out.stdout.strip().splitlines()[-1])
     report["wall_seconds"] = wall
-    report["children_maxrss_mb"] = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    for line in out.stderr.splitlines():
+        if "Maximum resident set size" in line:
+            report["maxrss_mb"] = int(line.rsplit(":", 1)[1]) / 1024
     return report
 
 
