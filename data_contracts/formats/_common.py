@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -150,7 +148,3 @@ def month_from_date(text: str) -> str | None:
     if compact:
         return f"{compact.group(3)}-{compact.group(2)}"
     return None
-
-
-def path_of(path) -> Path:
-    return Path(path).resolve()

@@ -30,7 +30,6 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 
 from data_contracts.contract import load_contract
