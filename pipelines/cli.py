@@ -154,9 +154,19 @@ def ui(data_dir, port) -> None:
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None)
 def valideer(bestand, data_dir) -> None:
     from assets.ingest.check_one import check_file
+    from data_contracts import ContractError
+    from data_contracts.reading import check_inbox_link
 
     settings = _use_data_dir(data_dir)
-    lines, accepted = check_file(Path(bestand), settings)
+    path = Path(bestand)
+    try:
+        if path.absolute().is_relative_to(settings.inbox.absolute()):
+            check_inbox_link(path.absolute(), settings.inbox)  # names the link, not what it points to
+        lines, accepted = check_file(path, settings)
+    except ContractError as exc:  # a file the inbox does not take: unknown name, archive, link outside
+        click.echo(f"GEWEIGERD: {path.name}")
+        click.echo(str(exc))
+        sys.exit(1)
     for line in lines:
         click.echo(line)
     sys.exit(0 if accepted else 1)
@@ -181,12 +191,13 @@ def status(data_dir) -> None:
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None)
 def export(maand, ontvanger, grondslag, adressen, doel, data_dir) -> None:
     from assets.exports import ExportFout, export_riec
+    from assets.scoring.config import ConfiguratieFout
 
     settings = _use_data_dir(data_dir)
     _check_month(maand)
     try:
         folder = export_riec(settings, maand, ontvanger=ontvanger, grondslag=grondslag, adressen=adressen, doel=doel)
-    except ExportFout as exc:
+    except (ExportFout, ConfiguratieFout) as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
     click.echo(f"Exportpakket geschreven: {folder}")
@@ -197,14 +208,20 @@ def export(maand, ontvanger, grondslag, adressen, doel, data_dir) -> None:
 @click.option("--bewaartermijn", type=int, default=None, help="Aantal maanden (standaard uit instellingen.yaml: export.bewaartermijn_maanden).")
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None)
 def opschonen(bewaartermijn, data_dir) -> None:
+    import duckdb
+
     from assets.exports import OpschoningMislukt
     from assets.exports import opschonen as run_opschonen
 
     settings = _use_data_dir(data_dir)
     try:
         result = run_opschonen(settings, bewaartermijn)
-    except (OpschoningMislukt, Exception) as exc:  # the message is Dutch and says what is left
+    except OpschoningMislukt as exc:  # the message is Dutch and says what is left
         click.echo(str(exc), err=True)
+        sys.exit(1)
+    except duckdb.IOException:
+        click.echo("Het warehouse is in gebruik door een lopende run; probeer het opschonen later opnieuw. "
+                   "Er is niets verwijderd.", err=True)
         sys.exit(1)
     click.echo(result["samenvatting"])
 

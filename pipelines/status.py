@@ -43,10 +43,12 @@ STATUS_NL = {"SUCCESS": "geslaagd", "FAILURE": "mislukt", "STARTED": "loopt", "Q
 
 def month_status(settings: Settings) -> list[str]:
     from data_contracts import scan_inbox
+    from data_contracts.reading import same_month_note
 
+    files = scan_inbox(settings.inbox) if settings.inbox.exists() else []
     inbox: dict[str, set[str]] = {}
-    for f in scan_inbox(settings.inbox) if settings.inbox.exists() else []:
-        if f.maand:
+    for f in files:
+        if f.maand and f.error is None:
             inbox.setdefault(f.maand, set()).add(f.source)
     warehouse = warehouse_months(settings.warehouse)
     runs = _last_runs()
@@ -65,4 +67,11 @@ def month_status(settings: Settings) -> list[str]:
         wh = f"{w['objecten']} obj, lijst {w['lijst']}, q {w['quarantaine']}" if w and "objecten" in w else "niet verwerkt"
         status, when = runs.get(m, ("", ""))
         lines.append(f"{m:8} {bronnen:34} {wh:26} {STATUS_NL.get(status, status or '-')} {when}".rstrip())
+    notes = sorted({note for f in files if f.error is None and f.source and f.maand
+                    and (note := same_month_note(files, f.source, f.maand))})
+    unusable = [f for f in files if f.error is not None]
+    if notes or unusable:
+        lines += ["", "Let op in de inbox:"]
+        lines += [f"- {note}" for note in notes]
+        lines += [f"- niet gebruikt: {f.path.relative_to(settings.inbox)}: {f.error}" for f in unusable]
     return lines

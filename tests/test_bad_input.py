@@ -211,8 +211,6 @@ def test_a_link_out_of_the_inbox_is_listed_as_refused(tmp_path):
         check_inbox_link(link, inbox)
 
 
-@pytest.mark.xfail(strict=True, reason="pipelines/cli.py `valideer` does not catch ContractError yet (lead): "
-                                       "check_file resolves the link and parse_inbox_path refuses the target's name")
 def test_valideer_on_a_link_out_of_the_inbox_answers_in_dutch(tmp_path):
     from click.testing import CliRunner
 

@@ -191,3 +191,21 @@ def test_a_failed_run_is_worded_as_it_is():
     report = outcome("2026-10", [("rapportage__maandrapportage", "Onverwachte fout in stap rapportage__maandrapportage: schijf vol")])
     assert "gepubliceerd in het warehouse, maar de maandrapportage niet gemaakt" in report[0]
     assert "ongewijzigd" not in report[0]
+
+
+def test_status_names_unusable_files_and_two_files_for_one_month(inbox, monkeypatch):
+    from assets.settings import Settings
+    from pipelines.status import month_status
+
+    (inbox / "brp" / "brp_adrestellingen_2026-09.csv").write_text("a;b\n1;2\n", encoding="utf-8")
+    later = inbox / "brp" / "brp_adrestellingen_2026-09_correctie.csv"
+    later.write_text("a;b\n1;3\n", encoding="utf-8")
+    os.utime(later, (time.time() + 10, time.time() + 10))
+    (inbox / "brp" / "export_burgerzaken.csv").write_text("x\n", encoding="utf-8")
+    home = inbox.parent / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    text = "\n".join(month_status(Settings(inbox.parent)))
+    assert "Let op in de inbox:" in text
+    assert "brp_adrestellingen_2026-09_correctie.csv" in text and "verschillende inhoud" in text
+    assert "niet gebruikt: brp/export_burgerzaken.csv" in text

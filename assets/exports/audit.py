@@ -20,7 +20,7 @@ def ensure_audit(con: duckdb.DuckDBPyConnection) -> None:
 def os_user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no login name (some containers): still record something
+    except (KeyError, OSError):  # no login name (some containers): still record something
         return "onbekend"
 
 

@@ -324,13 +324,11 @@ def export_riec(
 def _tables(con: duckdb.DuckDBPyConnection, settings, maand: str, rule: Rule, adressen: bool) -> dict:
     from assets.reports.trends import trend_tables
 
-    labels = {}
-    try:
-        from assets.scoring import load
+    from assets.scoring import load
 
-        labels = {i.id: i.label for i in load(settings.indicatoren_path)}
-    except Exception:  # labels are a courtesy; the ids are in the table anyway
-        labels = {}
+    # the same indicatoren.yaml the month ran with was checked when it ran: a broken file now is
+    # an error the analyst must see (ConfiguratieFout, Dutch), not a table without labels
+    labels = {i.id: i.label for i in load(settings.indicatoren_path)}
     params = {"maand": maand}
     vacancy = query(con, "export.buurt_leegstand", params).df()
     lijst = query(con, "export.buurt_controlelijst", params).df()
