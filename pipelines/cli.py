@@ -19,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from assets.exports.retention import make_private
 from assets.settings import DATA_ENV, PROJECT_DIR, Settings
 from data_contracts.months import is_month, last_completed_month, month_range
 from pipelines.runs import inbox_months, run_months
@@ -30,6 +31,7 @@ def _use_data_dir(data_dir: str | None) -> Settings:
     if data_dir:
         os.environ[DATA_ENV] = str(Path(data_dir).resolve())
     settings = Settings.from_env()
+    make_private(settings.data)  # umask 077 for this process (and Dagster's), and what is there already
     settings.data.mkdir(parents=True, exist_ok=True, mode=0o700)
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True, mode=0o700)

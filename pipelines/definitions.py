@@ -1,4 +1,6 @@
 """The Dagster code location of risicoradar: one explicit Definitions."""
+import os
+
 import dagster as dg
 
 from assets import ingest, maand, reports, scoring
@@ -6,9 +8,11 @@ from pipelines.jobs import gemeente_job, maand_job, referentie_job
 from pipelines.resources import build_resources
 from pipelines.schedules import maandelijks_schema
 from pipelines.sensors import inbox_sensor
+from assets.exports.retention import PRIVATE_UMASK
 from assets.settings import Settings
 
 settings = Settings.from_env()
+os.umask(PRIVATE_UMASK)  # what Dagster and the assets write under the data folder is owner-only
 
 defs = dg.Definitions(
     assets=[maand.maandverwerking, maand.maandverwerking_per_gemeente, ingest.cbs_buurten, ingest.slachtoffers, scoring.algoritmebeschrijving, *reports.ASSETS],

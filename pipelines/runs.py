@@ -99,6 +99,7 @@ def run_months(settings: Settings, months: list[str], echo=click.echo, gemeente:
 
     from dagster import DagsterInstance
 
+    from assets.previews import refusal_details
     from pipelines.definitions import defs
 
     instance = DagsterInstance.get()
@@ -130,6 +131,8 @@ def run_months(settings: Settings, months: list[str], echo=click.echo, gemeente:
         else:
             ok = False
             echo(f"{maand}: NIET verwerkt; het warehouse is voor deze maand ongewijzigd.", err=True)
-            for message in _failure_messages(result):
+            # Dagster's event log has the findings without file values; the analyst gets them in full.
+            warehouse = (settings.voor_gemeente(gemeente) if gemeente else settings).warehouse
+            for message in refusal_details(warehouse, result.run_id) or _failure_messages(result):
                 echo(message, err=True)
     return ok
