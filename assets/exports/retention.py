@@ -335,12 +335,14 @@ def _purge_leftovers(instance, run_ids: list[str]) -> None:
 
     storage = instance.event_log_storage
     if isinstance(storage, SqlEventLogStorage):
+        # asked before opening the connection: the SQLite storage holds one lock per connection
+        checks, status_cache = storage.has_table("asset_check_executions"), storage.can_read_asset_status_cache()
         with storage.index_connection() as conn:
-            if storage.has_table("asset_check_executions"):
+            if checks:
                 conn.execute(AssetCheckExecutionsTable.delete().where(AssetCheckExecutionsTable.c.run_id.in_(run_ids)))
             values = {"last_materialization": None, "last_run_id": None}
             conn.execute(AssetKeyTable.update().where(AssetKeyTable.c.last_run_id.in_(run_ids)).values(**values))
-            if storage.can_read_asset_status_cache():  # partition status is recomputed from the events left
+            if status_cache:  # partition status is recomputed from the events left
                 conn.execute(AssetKeyTable.update().values(cached_status_data=None))
     shard = getattr(storage, "path_for_shard", None)
     for run_id in run_ids:
