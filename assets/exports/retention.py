@@ -68,7 +68,7 @@ AGGREGATE_TABLES = {"marts.leegstand_buurt", *EVALUATIE_TABLES}
 # Audit tables with a month: kept as they are, or kept with these text columns reduced to a count.
 AUDIT_KEPT = {"audit.exports"}
 AUDIT_REDUCED = {
-    "audit.validatielog": {"bevindingen": "bevinding(en)", "waarschuwingen": "waarschuwing(en)"},
+    "audit.validatielog": {"bevindingen": "melding(en)", "waarschuwingen": "waarschuwing(en)"},
     "audit.bronnen_maand": {"waarschuwingen": "waarschuwing(en)"},
 }
 AUDIT_TABLES = AUDIT_KEPT | set(AUDIT_REDUCED)
