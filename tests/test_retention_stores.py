@@ -29,8 +29,6 @@ from assets.settings import Settings
 from data_contracts.months import add_months
 from tests.conftest import run_cli
 
-pytestmark = pytest.mark.slow
-
 ID_COLUMNS = ("verblijfsobject_id", "nummeraanduiding_id", "identificatie", "nummeraanduiding_hoofdadres_identificatie",
               "bag_verblijfsobject_id")
 GRONDSLAG = "RIEC-convenant 2023, art. 5"
@@ -124,6 +122,7 @@ def _runs_per_month(home: Path) -> dict[str, int]:
         instance.dispose()
 
 
+@pytest.mark.slow
 def test_cleaning_leaves_no_id_of_an_old_month_in_any_file_and_every_file_is_owner_only(demo_copy):
     data = demo_copy
     settings = Settings(data)
@@ -196,3 +195,31 @@ def test_cleaning_leaves_no_id_of_an_old_month_in_any_file_and_every_file_is_own
     finally:
         con.close()
     assert refusals and all(sha for sha, _ in refusals)  # who/when/which file/verdict stays for the auditor
+
+
+def test_every_preview_is_allow_listed_and_shows_no_address(tmp_path):
+    """What the monthly step puts in Dagster for each table: listed columns or counts, never an id,
+    postcode, address, rank or score, even though the tables hold them."""
+    from assets.maand import SPECS
+    from assets.previews import FORBIDDEN, preview, preview_frame
+    from tests.test_exports import make_warehouse
+
+    settings = make_warehouse(tmp_path / "data", ("2026-10",))
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    try:
+        postcode = re.compile(r"[1-9][0-9]{3} ?[A-Z]{2}")
+        shown = {}
+        for spec in SPECS:
+            table = ".".join(spec.key.path)
+            if table == "staging.quarantaine":  # no preview (its values are the rows that did not match)
+                continue
+            frame = preview_frame(con, table, "2026-10")
+            assert frame is not None, f"{table} has no entry in assets/previews.py"
+            assert not FORBIDDEN.intersection(frame.columns), table
+            text = frame.to_csv(index=False)
+            assert not BAG_ID.search(text.encode()) and not postcode.search(text) and "Dorpsstraat" not in text, table
+            shown[table] = len(frame)
+        assert shown["marts.controlelijst"] >= 1 and shown["marts.leegstand_buurt"] >= 1
+        assert "Geen voorbeeld" in preview(con, "staging.quarantaine", "2026-10").value
+    finally:
+        con.close()
