@@ -16,6 +16,7 @@ from assets.exports.inzage import record_configuration
 from assets.lineage import with_standard_metadata
 from assets.warehouse import connect, month_params, scalar
 from assets.partitions import maand_gemeente_partitions, maand_partitions
+from assets.previews import preview, refusal_text
 from assets.resources import DataFolder, warehouse_resource
 
 # Deps of vacancy, features, scoring and evaluation are read from their SQL (assets.lineage);
@@ -27,21 +28,6 @@ CHECKS = ingest.check_specs() + vacancy.check_specs() + scoring.check_specs() + 
 
 def _table(key: dg.AssetKey) -> str:
     return ".".join(key.path)
-
-
-# Previews end up in Dagster's event log: ids and counts only, never street addresses.
-PREVIEW_EXCLUDE = {"adres", "postcode", "openbare_ruimte_naam", "huisnummer", "huisletter", "toevoeging", "straatnaam",
-                   "huisnummer_toevoeging", "x", "y", "redenen"}
-
-
-def _preview(con, table: str, maand: str, order: str | None = None):
-    order_by = f"ORDER BY {order}" if order else ""
-    frame = con.execute(f"SELECT * FROM {table} WHERE maand = $maand {order_by} LIMIT 5", {"maand": maand}).df()
-    frame = frame.drop(columns=[c for c in frame.columns if c in PREVIEW_EXCLUDE])
-    for column in frame.columns:
-        if frame[column].dtype == object:
-            frame[column] = frame[column].map(lambda v: v if isinstance(v, (str, type(None))) else str(v))
-    return dg.MetadataValue.md(frame.to_markdown(index=False))
 
 
 def process_month(context, resource: DuckDBResource, settings, maand: str, prefix=(), load_reference=False):
@@ -83,7 +69,7 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
             con.execute("ROLLBACK")
             ingest.log_validations(con, refused.results, maand, context.run_id)
             raise dg.Failure(
-                description="\n".join(refused.meldingen),
+                description=refusal_text(refused),  # no file values in Dagster
                 metadata={"maand": maand, "geweigerd": len(refused.meldingen)},
             ) from None
         except BaseException:
@@ -117,10 +103,10 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
             elif spec.key.path[0] == "staging" and source in ingest.MONTHLY_SOURCES:
                 metadata["bestand"] = "geen bestand voor deze maand"
             if table == "marts.controlelijst":
-                metadata["voorbeeld"] = _preview(con, table, maand, "rang")
+                metadata["voorbeeld"] = preview(con, table, maand)
                 metadata["steekproef_seed"] = cfg.controlelijst.steekproef_seed
             elif table != "staging.quarantaine":
-                metadata["voorbeeld"] = _preview(con, table, maand)
+                metadata["voorbeeld"] = preview(con, table, maand)
             yield dg.MaterializeResult(asset_key=key(spec.key), metadata=metadata)
 
         for source in ingest.MONTHLY_SOURCES:

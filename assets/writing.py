@@ -26,6 +26,7 @@ Spreadsheets, as a Dutch analyst opens them:
 from __future__ import annotations
 
 import os
+import stat
 import shutil
 import tempfile
 import time
@@ -56,14 +57,38 @@ def private_dir(path: Path) -> Path:
     return path
 
 
-def make_private(root: Path) -> None:
-    """Folders 0700, files 0600, everywhere under `root` (root included)."""
-    root.chmod(0o700)
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames:
-            os.chmod(os.path.join(dirpath, name), 0o700)
-        for name in filenames:
-            os.chmod(os.path.join(dirpath, name), 0o600)
+PRIVATE_UMASK = 0o077
+
+
+def private_process() -> None:
+    """Everything this process (and what it starts: Dagster's storage, DuckDB) creates from now on
+    is owner-only."""
+    os.umask(PRIVATE_UMASK)
+
+
+def make_private(data: Path) -> int:
+    """Owner-only for what is under `data` (root included): folders 0700, files without group/other
+    bits. Symlinks are left alone. Returns how many changed."""
+    data = Path(data)
+    if not data.is_dir():
+        return 0
+    changed = 0
+    for root, dirs, files in os.walk(data):
+        for name, folder in [(root, True)] + [(os.path.join(root, d), True) for d in dirs] + \
+                [(os.path.join(root, f), False) for f in files]:
+            try:
+                info = os.lstat(name)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISLNK(info.st_mode):
+                continue
+            mode = stat.S_IMODE(info.st_mode)
+            wanted = 0o700 if folder else mode & 0o700
+            if mode != wanted:
+                os.chmod(name, wanted)
+                changed += 1
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+    return changed
 
 
 def write_private(path: Path, text: str) -> Path:

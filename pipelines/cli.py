@@ -37,6 +37,10 @@ def _use_data_dir(data_dir: str | None, check_settings: bool = True) -> Settings
         except InstellingenFout as exc:
             click.echo(str(exc), err=True)
             sys.exit(1)
+    from assets.writing import make_private, private_process
+
+    private_process()  # umask 077 for this process (and Dagster's)
+    make_private(settings.data)  # and what is there already
     settings.data.mkdir(parents=True, exist_ok=True, mode=0o700)
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True, mode=0o700)

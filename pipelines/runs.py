@@ -82,9 +82,18 @@ def outcome(label: str, failures: list[tuple[str, str]]) -> list[str]:
     return [head, *(message for _, message in failures)]
 
 
-def _report(result, instance, settings: Settings, label: str, echo) -> None:
+def _report(result, instance, settings: Settings, label: str, echo, warehouse: Path) -> None:
+    from assets.previews import refusal_details
+
     log = write_run_log(instance, settings, result.run_id, label)
-    for line in outcome(label, _failures(result)):
+    failures = _failures(result)
+    # Dagster's event log has a refusal's findings without file values; the analyst gets them in
+    # full from the warehouse's validation log.
+    details = refusal_details(warehouse, result.run_id)
+    if details:
+        step = next((s for s, _ in failures if s in WAREHOUSE_STEPS), "maandverwerking")
+        failures = [(s, m) for s, m in failures if s not in WAREHOUSE_STEPS] + [(step, d) for d in details]
+    for line in outcome(label, failures):
         echo(line, err=True)
     echo(f"Details: {log}", err=True)
 
@@ -189,5 +198,6 @@ def run_months(settings: Settings, months: list[str], echo=click.echo, gemeente:
             echo(f"{maand}: verwerkt.")
         else:
             ok = False
-            _report(result, instance, settings, maand, echo)
+            warehouse = (settings.voor_gemeente(gemeente) if gemeente else settings).warehouse
+            _report(result, instance, settings, maand, echo, warehouse)
     return ok

@@ -65,6 +65,7 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
 
     # BAG first: every other register is checked against it.
     bag = validate(files["bag_verblijfsobject"].path, "bag_verblijfsobject", settings)
+    bag.sha256 = files["bag_verblijfsobject"].sha256  # audit.validatielog: which file, refused or not
     if bag.geweigerd:
         raise MaandGeweigerd(maand, bag.meldingen(), [bag])
     frame = bag.frame
@@ -120,6 +121,7 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
         if source == "brp_adrestellingen":
             context["vorige"] = vorige_brp
         result = results[source] = validate(files[source].path, source, settings, **context)
+        result.sha256 = files[source].sha256  # audit.validatielog: which file, refused or not
         if result.geweigerd or refused:
             refused += [result] if result.geweigerd else []
             result.release_frame()
