@@ -366,3 +366,38 @@ def test_printed_pdf_has_every_listed_month_and_reason(demo):
         assert maandnaam(v["maand"]) in text
         assert " ".join(v["redenen"].split()) in text, v["redenen"]
     assert demo["adres"][0] in text and demo["id"] in text
+
+
+def test_retention_forgets_the_objects_of_old_exports_and_inzages(tmp_path):
+    """After the term the audit keeps that an export or an inzage took place, not which object."""
+    import datetime as dt
+
+    import duckdb
+
+    from assets.exports import opschonen
+    from assets.settings import Settings
+    from assets.warehouse import ensure_schema
+
+    data = tmp_path / "data"
+    data.mkdir()
+    con = duckdb.connect(str(data / "warehouse.duckdb"))
+    ensure_schema(con)
+    for export_id, maand in (("oud", "2024-01"), ("nieuw", "2026-10")):
+        con.execute("INSERT INTO audit.exports (export_id, tijdstip, gebruiker, os_gebruiker, maand, ontvanger, adressen, "
+                    "manifest_sha256) VALUES (?, now()::TIMESTAMP, 'a', 'a', ?, 'riec', true, 'h')", [export_id, maand])
+        con.execute("INSERT INTO audit.export_adressen VALUES (?, ?)", [export_id, f"06380100000{maand[:4]}{maand[5:]}"])
+    con.execute("INSERT INTO audit.inzage VALUES ('i1', TIMESTAMP '2024-02-03 10:00', 'a', 'a', '0638010000099999', 'AVG', 'x', 'y', '/m')")
+    con.close()
+    old_doc = data / "output" / "inzage" / "20240203-100000_0638010000099999"
+    old_doc.mkdir(parents=True)
+    (old_doc / "inzage.html").write_text("0638010000099999", encoding="utf-8")
+    new_doc = data / "output" / "inzage" / "20261101-100000_0638010000012345"
+    new_doc.mkdir(parents=True)
+
+    opschonen(Settings(data), 12, vandaag=dt.date(2026, 11, 15))
+    con = duckdb.connect(str(data / "warehouse.duckdb"), read_only=True)
+    assert con.execute("SELECT export_id FROM audit.export_adressen").fetchall() == [("nieuw",)]
+    assert con.execute("SELECT count(*) FROM audit.exports").fetchall() == [(2,)]
+    assert con.execute("SELECT verblijfsobject_id, reden FROM audit.inzage").fetchall() == [("verwijderd na bewaartermijn", "AVG")]
+    con.close()
+    assert not old_doc.exists() and new_doc.exists()

@@ -163,6 +163,43 @@ def _audit_texts(con: duckdb.DuckDBPyConnection, grens: str, reduce: bool) -> di
     return counts
 
 
+# Audit rows without a month of their own that carry an object id: which objects an export carried
+# (by the export's month) and which object an inzage was about (by its date). After the term the
+# ids go; the record that the export or the inzage took place stays.
+ID_FORGOTTEN = "verwijderd na bewaartermijn"
+
+
+def _audit_ids(con: duckdb.DuckDBPyConnection, grens: str, reduce: bool) -> dict[str, int]:
+    tables = {f"{s}.{t}" for s, t in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()}
+    counts = {}
+    params = {"grens": grens, "weg": ID_FORGOTTEN}
+    if {"audit.export_adressen", "audit.exports"} <= tables:
+        where = "export_id IN (SELECT export_id FROM audit.exports WHERE maand < $grens)"
+        n = con.execute(f"SELECT count(*) FROM audit.export_adressen WHERE {where}", {"grens": grens}).fetchall()[0][0]
+        if n and reduce:
+            con.execute(f"DELETE FROM audit.export_adressen WHERE {where}", {"grens": grens})
+        if n:
+            counts["audit.export_adressen"] = int(n)
+    if "audit.inzage" in tables:
+        where = "strftime(tijdstip, '%Y-%m') < $grens AND verblijfsobject_id <> $weg"
+        n = con.execute(f"SELECT count(*) FROM audit.inzage WHERE {where}", params).fetchall()[0][0]
+        if n and reduce:
+            con.execute(f"UPDATE audit.inzage SET verblijfsobject_id = $weg, map = NULL WHERE {where}", params)
+        if n:
+            counts["audit.inzage.verblijfsobject_id"] = int(n)
+    return counts
+
+
+def _clean_inzage(output: Path, grens: str) -> int:
+    """Inzage documents (output/inzage/<YYYYMMDD-HHMMSS>_<id>/) made before the term."""
+    folder = output / "inzage"
+    old = [p for p in folder.iterdir() if p.is_dir() and p.name[:6].isdigit()
+           and f"{p.name[:4]}-{p.name[4:6]}" < grens] if folder.is_dir() else []
+    for path in old:
+        shutil.rmtree(path)
+    return len(old)
+
+
 def _delete_old_rows(con: duckdb.DuckDBPyConnection, grens: str) -> dict[str, int]:
     removed = {}
     con.execute("BEGIN TRANSACTION")
@@ -393,6 +430,7 @@ def _clean_folder(settings, grens: str, compacteren: bool, record: dict) -> dict
         try:
             removed = _delete_old_rows(con, grens)
             reduced = _reduce_audit(con, grens)
+            reduced.update(_audit_ids(con, grens, reduce=True))
         finally:
             con.close()
         if compacteren and (removed or reduced):
@@ -400,6 +438,7 @@ def _clean_folder(settings, grens: str, compacteren: bool, record: dict) -> dict
         warehouse.chmod(0o600)
 
     files, folders = _clean_output(settings.output, grens)
+    files += _clean_inzage(settings.output, grens)
     inbox = _clean_inbox(settings.inbox, grens)
     left_files = [str(p) for month in _old_month_folders(settings.output, grens) for p in _removable(month)]
     left_files += [str(p) for p in _old_inbox_files(settings.inbox, grens)]
@@ -410,6 +449,7 @@ def _clean_folder(settings, grens: str, compacteren: bool, record: dict) -> dict
         try:
             left = {t: n for t, n in _old_rows(con, grens).items() if n}
             left.update(_audit_texts(con, grens, reduce=False))
+            left.update(_audit_ids(con, grens, reduce=False))
             ok = not left and not left_files
             ensure_audit(con)
             insert(
