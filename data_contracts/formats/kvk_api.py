@@ -220,7 +220,9 @@ def _check_fields(con, path: Path) -> list[str]:
     name = path.name
     try:
         structure = con.sql(
-            "SELECT json_group_structure(json) FROM read_json_objects($path, format = 'auto')", params={"path": str(path)}
+            # the structure of each distinct record shape, merged: every field name in the file, at its level
+            "SELECT json_group_structure(vorm) FROM (SELECT DISTINCT json_structure(json) AS vorm "
+            "FROM read_json_objects($path, format = 'auto'))", params={"path": str(path)}
         ).fetchall()[0][0]
     except _DATA_ERRORS as exc:
         raise _refuse(name, "leesbare JSON van de Vestigingsprofiel-API",
