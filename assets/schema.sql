@@ -137,6 +137,14 @@ CREATE TABLE IF NOT EXISTS staging.bag_verblijfsobject (
     -- one row per (maand, identificatie); see the note at the top
 );
 
+-- The nevenadressen of the month's verblijfsobjecten (LV BAG nevenadresNummeraanduidingRef), when the
+-- BAG delivery lists them; BRP counts on a nevenadres attach to the object that carries it.
+CREATE TABLE IF NOT EXISTS staging.bag_nevenadres (
+    maand VARCHAR NOT NULL,
+    verblijfsobject_id VARCHAR NOT NULL,
+    nummeraanduiding_id VARCHAR NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS staging.brp_adrestellingen (
     maand VARCHAR NOT NULL,
     nummeraanduiding_id VARCHAR NOT NULL,

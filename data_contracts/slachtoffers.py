@@ -1,7 +1,8 @@
 """Victims figures (SHOP / CoMensha): long or wide files, combined into one long table.
 
-Wide tables (as published: `uitbuitingsvorm`, one column per year, optional Totaal row) take
-bron and regio from the file name `slachtoffers_<bron>_<regio-met-streepjes>[_<jaren>].csv`.
+Wide tables (as published: `uitbuitingsvorm` or an unnamed first column, one column per year,
+optional Totaal row) take bron and regio from the file name, e.g.
+`slachtoffers_shop_hollands-midden_2018-2022.csv`, with any separator (`formats/shop_names.py`).
 Identical figures in two files count once; two files that disagree refuse the combination.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pandas as pd
 
 from data_contracts.columns import STRING, parse_integer
 from data_contracts.contract import load_contract
+from data_contracts.formats.shop_names import parse_name
 from data_contracts.privacy import AVG_ADVIES, bsn_like_count, classify_column_name
 from data_contracts.reading import RawTable, Refused, check_name, read_csv_text
 from data_contracts.result import Bevinding, ContractError, ValidationResult, safe_name
@@ -22,7 +24,6 @@ from data_contracts.validate import OPNIEUW, check_columns, check_size, check_va
 
 SOURCE = "slachtoffers"
 KEY = ["bron", "regio", "jaar", "uitbuitingsvorm"]
-NAME = re.compile(r"^slachtoffers_(?P<bron>[^_]+)_(?P<regio>[^_]+?)(?:_(?P<jaren>[0-9]{4}(?:-[0-9]{4})?))?$", re.IGNORECASE)
 
 
 def validate_slachtoffers(paths: list[Path], *, today: date | None = None) -> ValidationResult:
@@ -116,8 +117,10 @@ def _validate_one(path: Path, today: date) -> ValidationResult:
     lowered = [h.lower() for h in table.header]
     label = contract.wide.get("label_column", "uitbuitingsvorm")
     years = [h for h in table.header if re.fullmatch(contract.wide.get("year_pattern", "^[0-9]{4}$"), h)]
-    if label in lowered and years and not {"jaar", "aantal"} & set(lowered):
-        _validate_wide(result, table, contract, path, today, lowered.index(label), years)
+    # As the policy prints the table, the label column may have no name (first header cell empty).
+    label_pos = lowered.index(label) if label in lowered else (0 if lowered and lowered[0] == "" else None)
+    if label_pos is not None and years and not {"jaar", "aantal"} & set(lowered):
+        _validate_wide(result, table, contract, path, today, label_pos, years)
     else:
         _validate_long(result, table, contract, today)
     return result
@@ -166,32 +169,21 @@ def _validate_wide(result, table: RawTable, contract, path: Path, today: date, l
                 toelichting="onbekende kolom",
                 advies=f"Verwijder de kolom, of lever het lange formaat met kolommen {', '.join(contract.columns)}.",
             ))
-    match = NAME.match(path.stem)
-    bron = regio = None
-    if match:
-        allowed = {v.lower(): v for v in contract.columns["bron"].allowed}
-        bron = allowed.get(match["bron"].lower())
-        if not re.search(r"[A-Za-z]", match["regio"]):
-            match = None
-        else:
-            regio = " ".join(w[:1].upper() + w[1:] for w in match["regio"].split("-") if w)
-    if match is None or bron is None:
-        problems.append(Bevinding(
-            bestand=name, regel="bestandsnaam slachtoffers_<bron>_<regio>[_<jaren>].csv",
-            toelichting="een brede tabel noemt bron en regio niet zelf; die moeten in de bestandsnaam staan"
-            + ("" if match is None else f" (bron '{match['bron']}' is geen SHOP of CoMensha)"),
-            advies="Noem het bestand bijvoorbeeld slachtoffers_shop_hollands-midden_2018-2022.csv of "
-                   "slachtoffers_comensha_zoeterwoude.csv (bron SHOP of CoMensha, regio met streepjes), of lever het "
-                   f"lange formaat met kolommen {', '.join(contract.columns)}.",
-        ))
+    naam = parse_name(path.name)  # bron and regio from the name, whatever its separators (formats/shop_names.py)
+    bron, regio = naam.bron, naam.regio
+    if naam.bevinding(name) is not None:
+        problems.append(naam.bevinding(name))
     if problems:
         result.bevindingen += problems
         return
-    if match["jaren"]:
-        first, _, last = match["jaren"].partition("-")
-        outside = [y for y in years if not int(first) <= int(y) <= int(last or first)]
+    if naam.label:
+        result.waarschuwingen.append(f"{name} herkend als {naam.label}.")
+    if naam.jaren:
+        first, last = naam.jaren
+        outside = [y for y in years if not first <= int(y) <= last]
         if outside:
-            result.waarschuwingen.append(f"{name}: jaarkolom(men) {', '.join(outside)} vallen buiten de jaren in de bestandsnaam ({match['jaren']}).")
+            jaren = f"{first}" if first == last else f"{first}-{last}"
+            result.waarschuwingen.append(f"{name}: jaarkolom(men) {', '.join(outside)} vallen buiten de jaren in de bestandsnaam ({jaren}).")
 
     labels = frame[label_col].str.strip()
     is_total = (labels.str.lower() == total_label).fillna(False).to_numpy()

@@ -1,17 +1,51 @@
--- staging.brp_adrestellingen: BRP counts per address of one month, linked to the BAG object
--- whose hoofdadres it is (addresses outside the month's BAG were quarantined at the contract).
+-- staging.brp_adrestellingen: BRP counts of one month per BAG verblijfsobject.
+-- Grain: one row per maand and verblijfsobject (a row whose address is not in the month's BAG
+-- stays one row per delivered key; the contract normally quarantines those).
+-- A count keyed on the object (verblijfsobject_id, BRP 11.80) attaches to it directly; a count
+-- keyed on a nummeraanduiding attaches to the object whose hoofdadres it is, or whose nevenadres
+-- it is (staging.bag_nevenadres, filled when the BAG delivery lists nevenadressen). Counts on
+-- several addresses of one object are added up, and nummeraanduiding_id is the object's
+-- hoofdadres: the history by address (marts.adreskenmerken) stays on one key.
+WITH received AS (
+    SELECT * FROM raw.brp_adrestellingen WHERE maand = $maand
+    -- a warehouse made before BRP files could be keyed on the object has no such column in raw
+    UNION ALL BY NAME
+    SELECT NULL::VARCHAR AS verblijfsobject_id WHERE false
+),
+objecten AS (
+    SELECT identificatie, nummeraanduiding_hoofdadres_identificatie AS hoofdadres
+    FROM staging.bag_verblijfsobject
+    WHERE maand = $maand
+),
+nevenadressen AS (
+    SELECT n.nummeraanduiding_id, min(n.verblijfsobject_id) AS verblijfsobject_id
+    FROM staging.bag_nevenadres AS n
+    JOIN objecten AS o ON o.identificatie = n.verblijfsobject_id
+    WHERE n.maand = $maand
+    GROUP BY n.nummeraanduiding_id
+),
+toegewezen AS (
+    SELECT r.*,
+           coalesce(per_object.identificatie, per_hoofdadres.identificatie, per_nevenadres.verblijfsobject_id)
+               AS object_id
+    FROM received AS r
+    LEFT JOIN objecten AS per_object
+        ON per_object.identificatie = r.verblijfsobject_id
+    LEFT JOIN objecten AS per_hoofdadres
+        ON per_hoofdadres.hoofdadres = r.nummeraanduiding_id
+    LEFT JOIN nevenadressen AS per_nevenadres
+        ON per_nevenadres.nummeraanduiding_id = r.nummeraanduiding_id
+)
 SELECT
-    r.maand,
-    r.nummeraanduiding_id,
-    r.peildatum,
-    r.ingeschrevenen,
-    r.briefadressen,
-    r.inschrijvingen,
-    r.uitschrijvingen,
-    r.vertrokken_onbekend,
-    v.identificatie AS verblijfsobject_id
-FROM raw.brp_adrestellingen AS r
-LEFT JOIN staging.bag_verblijfsobject AS v
-    ON v.maand = r.maand
-   AND v.nummeraanduiding_hoofdadres_identificatie = r.nummeraanduiding_id
-WHERE r.maand = $maand
+    t.maand,
+    coalesce(o.hoofdadres, min(t.nummeraanduiding_id)) AS nummeraanduiding_id,
+    max(t.peildatum) AS peildatum,
+    sum(t.ingeschrevenen) AS ingeschrevenen,
+    sum(t.briefadressen) AS briefadressen,
+    sum(t.inschrijvingen) AS inschrijvingen,
+    sum(t.uitschrijvingen) AS uitschrijvingen,
+    sum(t.vertrokken_onbekend) AS vertrokken_onbekend,
+    t.object_id AS verblijfsobject_id
+FROM toegewezen AS t
+LEFT JOIN objecten AS o ON o.identificatie = t.object_id
+GROUP BY t.maand, t.object_id, o.hoofdadres, coalesce(t.object_id, t.nummeraanduiding_id, t.verblijfsobject_id)

@@ -1,0 +1,179 @@
+"""What the KvK, BRP and SHOP readers share: the contract's declared value spellings and absent
+optional columns, applied to a delivered table, and the contract's own checks run on it.
+
+A contract YAML may declare (top-level keys, read here; `load_contract` ignores them):
+
+    accepted_spellings:               # other spellings of a value, rewritten before the checks
+      datum_aanvang: {date: [JJJJMMDD]}
+      ind_hoofdvestiging: {values: {Ja: J, Nee: N}}    # compared case-insensitively
+    may_be_absent: [sbi_codes_neven, werkzame_personen] # optional columns a delivery may leave out
+    variants: {...}                   # another key for the same counts (brp_object.py)
+
+Everything is vectorised: a spelling is worked out once per distinct value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from data_contracts.contract import CONTRACT_DIR, Contract
+from data_contracts.reading import MONTH_IN_NAME, RawTable
+from data_contracts.result import Bevinding, ValidationResult
+
+STRING = pd.StringDtype("pyarrow")
+# Date spellings a contract may accept besides JJJJ-MM-DD and DD-MM-JJJJ (columns.parse_date).
+DATE_SPELLINGS = {"JJJJMMDD": ("%Y%m%d", r"[0-9]{8}")}
+
+
+@dataclass
+class Delivery:
+    """A real delivery read into the contract's canonical table (text columns, `RawTable`).
+
+    `label` is what the validation log shows after "herkend als" (None: nothing to recognise,
+    the file is canonical); `waarschuwingen` say what was rewritten or left out. Same fields as
+    the BAG readers' `Delivery` (format, label, table, waarschuwingen, kengetallen).
+    """
+
+    format: str
+    label: str | None
+    table: RawTable
+    waarschuwingen: list[str] = field(default_factory=list)
+    kengetallen: dict = field(default_factory=dict)
+
+    @property
+    def herkend(self) -> str | None:
+        return f"herkend als {self.label}" if self.label else None
+
+
+@lru_cache(maxsize=None)
+def contract_extras(source: str) -> dict:
+    """The declarations of `<source>.yaml` this package reads (accepted_spellings, may_be_absent, variants)."""
+    raw = yaml.safe_load((CONTRACT_DIR / f"{source}.yaml").read_text(encoding="utf-8")) or {}
+    spellings = raw.get("accepted_spellings") or {}
+    for column, spec in spellings.items():
+        unknown = set(spec) - {"date", "values"}
+        if unknown or any(s not in DATE_SPELLINGS for s in spec.get("date", [])):
+            raise ValueError(f"{source}.yaml: accepted_spellings of {column} has unknown entries")
+    return {
+        "accepted_spellings": spellings,
+        "may_be_absent": tuple(raw.get("may_be_absent") or ()),
+        "variants": raw.get("variants") or {},
+    }
+
+
+def add_absent_columns(table: RawTable, contract: Contract) -> list[str]:
+    """Append the contract's `may_be_absent` columns the delivery leaves out, empty; the notes say which."""
+    absent = [c for c in contract_extras(contract.source)["may_be_absent"]
+              if c in contract.columns and c not in table.header]
+    for column in absent:
+        table.frame[f"c{len(table.header)}"] = pd.Series(pd.NA, index=table.frame.index, dtype=STRING)
+        table.header.append(column)
+    if not absent:
+        return []
+    names = ", ".join(f"'{c}'" for c in absent)
+    return [f"Kolom(men) {names} ontbreken in de levering en zijn leeg gelaten (het contract staat dat toe)."]
+
+
+def apply_spellings(table: RawTable, contract: Contract) -> list[str]:
+    """Rewrite the contract's accepted spellings to its own in `table` (in place); the notes count them."""
+    notes = []
+    for column, spec in contract_extras(contract.source)["accepted_spellings"].items():
+        if column not in table.header:
+            continue
+        position = f"c{table.header.index(column)}"
+        text = table.frame[position].astype(STRING)
+        for spelling in spec.get("date", []):
+            text, n = _rewrite_dates(text, *DATE_SPELLINGS[spelling])
+            if n:
+                notes.append(f"Kolom '{column}': {n} datum(s) geschreven als {spelling} gelezen als JJJJ-MM-DD.")
+        if spec.get("values"):
+            text, n = _rewrite_values(text, spec["values"])
+            if n:
+                pairs = ", ".join(f"{k} → {v}" for k, v in spec["values"].items())
+                notes.append(f"Kolom '{column}': {n} waarde(n) gelezen volgens het contract ({pairs}).")
+        table.frame[position] = text
+    return notes
+
+
+def _distinct(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(code per row, -1 = missing; the distinct values) of a text column."""
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+
+
+def _rewrite_dates(text: pd.Series, fmt: str, shape: str) -> tuple[pd.Series, int]:
+    codes, distinct = _distinct(text)
+    if distinct.empty:
+        return text, 0
+    stripped = distinct.str.strip()
+    candidate = stripped.str.fullmatch(shape).fillna(False).to_numpy(dtype=bool)
+    if not candidate.any():
+        return text, 0
+    parsed = pd.to_datetime(stripped.where(candidate), format=fmt, errors="coerce")
+    ok = candidate & parsed.notna().to_numpy()
+    return _replace(text, codes, distinct, ok, parsed.dt.strftime("%Y-%m-%d"))
+
+
+def _rewrite_values(text: pd.Series, mapping: dict) -> tuple[pd.Series, int]:
+    codes, distinct = _distinct(text)
+    if distinct.empty:
+        return text, 0
+    lowered = {str(k).strip().lower(): str(v) for k, v in mapping.items()}
+    target = distinct.str.strip().str.lower().map(lowered)
+    ok = target.notna().to_numpy()
+    return _replace(text, codes, distinct, ok, target)
+
+
+def _replace(text, codes, distinct, ok, new_values) -> tuple[pd.Series, int]:
+    if not ok.any():
+        return text, 0
+    values = np.where(ok, new_values.to_numpy(dtype=object), distinct.to_numpy(dtype=object))
+    rewritten = pd.Series(np.where(codes >= 0, values[np.maximum(codes, 0)], None), index=text.index, dtype=STRING)
+    changed = int(np.isin(codes, np.flatnonzero(ok)).sum())
+    return rewritten, changed
+
+
+def month_in_name(path: Path) -> str | None:
+    match = MONTH_IN_NAME.search(Path(path).stem)
+    return f"{match.group(1)}-{match.group(2)}" if match else None
+
+
+def check_table(path: Path, contract: Contract, delivery: Delivery, *, maand: str | None, today: date | None = None):
+    """(result, prepared, rij): the contract's own steps (month, columns incl. person data, values,
+    key, implausible values) on the delivery's canonical table; prepared is None when refused.
+
+    The same order as `validate.validate_file`; the register rules (quarantine, BRP share) are the
+    caller's, who knows which BAG reference applies.
+    """
+    from data_contracts import validate as v
+
+    path = Path(path)
+    today = today or date.today()
+    result = ValidationResult(source=contract.source, maand=maand, paths=[path])
+    if delivery.herkend:
+        result.waarschuwingen.append(f"{path.name} {delivery.herkend}.")
+    if maand is None and contract.monthly:
+        result.bevindingen.append(Bevinding(
+            bestand=path.name, regel="bestandsnaam volgens de inbox-afspraken", toelichting="de bestandsnaam noemt geen maand",
+            advies=f"Noem het bestand {contract.source}_JJJJ-MM{path.suffix}, bijvoorbeeld {contract.source}_2026-10{path.suffix}.",
+        ))
+        return result, None, None
+    month_ok = v.check_month(result, contract, maand, today)
+    result.waarschuwingen += delivery.table.waarschuwingen + delivery.waarschuwingen
+    columns = v.check_columns(result, delivery.table, contract)
+    if columns is None:
+        return result, None, None
+    text, rij = v.data_rows(result, delivery.table, columns, contract)
+    if text is None:
+        return result, None, None
+    prepared = v.check_values(result, contract, text, rij, maand if month_ok else None, today)
+    if result.geweigerd:
+        return result, None, None
+    v._warn_implausible(result, contract, prepared, rij)
+    return result, prepared, rij
