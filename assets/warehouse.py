@@ -162,6 +162,18 @@ def month_params(maand: str, **extra) -> dict:
     }
 
 
+def open_for_writing(warehouse: Path, error: type[Exception]) -> duckdb.DuckDBPyConnection:
+    """A writable connection to the warehouse file with its schema ensured, for the CLI's own
+    commands (export, inzage, opschonen); `error` (Dutch) when a run holds the writer."""
+    try:
+        con = duckdb.connect(str(warehouse))
+    except duckdb.IOException as exc:
+        raise error(f"Het warehouse {warehouse} is in gebruik (loopt er een verwerking?); "
+                    f"probeer het later opnieuw.\n{exc}") from exc
+    ensure_schema(con)
+    return con
+
+
 class connect:
     """A DuckDB connection from the Dagster resource that always closes, even on errors.
 

@@ -1,20 +1,10 @@
-"""Audit helpers of the exports module: the audit tables, the OS user and the code version."""
+"""Audit helpers of the exports module: the OS user and the code version (the audit tables are in
+assets/schema.sql with the others)."""
 from __future__ import annotations
 
 import getpass
 import subprocess
 from functools import lru_cache
-
-import duckdb
-
-from assets.warehouse import SCHEMA_SQL, ensure_schema
-
-AUDIT_SQL = SCHEMA_SQL  # audit.exports and audit.opschoning are created with the other tables
-
-
-def ensure_audit(con: duckdb.DuckDBPyConnection) -> None:
-    """Create audit.exports and audit.opschoning (with the rest of the schema) when they are not there yet."""
-    ensure_schema(con)
 
 
 def os_user() -> str:

@@ -348,8 +348,8 @@ def _valid_reason(reden: str | None) -> bool:
 def inzage(settings, *, adres: str | None = None, verblijfsobject: str | None = None, reden: str | None = None,
            gebruiker: str | None = None) -> Path:
     """Write the inzage document of one address and record it in audit.inzage; returns the folder."""
-    from assets.exports.audit import code_version, ensure_audit, os_user
-    from assets.warehouse import ensure_schema
+    from assets.exports.audit import code_version, os_user
+    from assets.warehouse import open_for_writing
     from assets.writing import private_dir, write_private
 
     if not _valid_reason(reden):
@@ -371,14 +371,8 @@ def inzage(settings, *, adres: str | None = None, verblijfsobject: str | None = 
     os_gebruiker = os_user()
     gebruiker = (gebruiker or "").strip() or os_gebruiker
     inzage_id = str(uuid.uuid4())
+    con = open_for_writing(settings.warehouse, InzageFout)
     try:
-        con = duckdb.connect(str(settings.warehouse))
-    except duckdb.IOException as exc:
-        raise InzageFout(f"Het warehouse {settings.warehouse} is in gebruik (loopt er een verwerking?); "
-                         f"probeer het later opnieuw.\n{exc}") from exc
-    try:
-        ensure_audit(con)
-        ensure_schema(con)
         object_id = find_object(con, parsed) if parsed else verblijfsobject.strip()
         doc = gather(con, settings, object_id)
         doc["inzage"] = {

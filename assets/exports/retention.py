@@ -50,16 +50,15 @@ import os
 import re
 import shutil
 import sqlite3
-import stat
 import uuid
 from pathlib import Path
 
 import duckdb
 
 from assets.evaluation import TABLES as EVALUATIE_TABLES
-from assets.exports.audit import ensure_audit, os_user
+from assets.exports.audit import os_user
 from assets.exports.riec import ADDRESS_PREFIX, FOLDER
-from assets.warehouse import insert
+from assets.warehouse import ensure_schema, insert, open_for_writing
 from assets.writing import make_private, private_process
 from data_contracts.months import add_months, is_month, month_of
 
@@ -421,12 +420,7 @@ def _clean_folder(settings, grens: str, compacteren: bool, record: dict) -> dict
     left: dict[str, int] = {}
     warehouse = settings.warehouse
     if warehouse.exists():
-        try:
-            con = duckdb.connect(str(warehouse))
-        except duckdb.IOException as exc:
-            raise OpschoningMislukt(
-                f"Het warehouse {warehouse} is in gebruik (loopt er een verwerking?); probeer het later opnieuw.\n{exc}"
-            ) from exc
+        con = open_for_writing(warehouse, OpschoningMislukt)
         try:
             removed = _delete_old_rows(con, grens)
             reduced = _reduce_audit(con, grens)
@@ -451,7 +445,7 @@ def _clean_folder(settings, grens: str, compacteren: bool, record: dict) -> dict
             left.update(_audit_texts(con, grens, reduce=False))
             left.update(_audit_ids(con, grens, reduce=False))
             ok = not left and not left_files
-            ensure_audit(con)
+            ensure_schema(con)
             insert(
                 con, "audit.opschoning",
                 {"tijd": record["started"], "gebruiker": os_user(), "vandaag": record["vandaag"],

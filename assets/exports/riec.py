@@ -37,10 +37,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from assets.exports.audit import code_version, ensure_audit, os_user
+from assets.exports.audit import code_version, os_user
 from assets.exports.suppression import Rule, threshold_from
 from assets.exports.tables import TREND_DESCRIPTIONS, buurtcijfers, suppress_trends
-from assets.warehouse import ensure_schema, insert, month_params, query, scalar
+from assets.warehouse import insert, month_params, open_for_writing, query, scalar
 from assets.writing import Publication, sheet_name, too_big, write_csv
 from assets.writing import write_xlsx as write_workbook
 from data_contracts.months import is_month
@@ -264,14 +264,8 @@ def export_riec(
     gebruiker = (gebruiker or "").strip() or os_gebruiker
     export_id = str(uuid.uuid4())
 
+    con = open_for_writing(settings.warehouse, ExportFout)
     try:
-        con = duckdb.connect(str(settings.warehouse))
-    except duckdb.IOException as exc:
-        raise ExportFout(f"Het warehouse {settings.warehouse} is in gebruik (loopt er een verwerking?); "
-                         f"probeer het later opnieuw.\n{exc}") from exc
-    try:
-        ensure_audit(con)
-        ensure_schema(con)  # audit.export_adressen
         if not scalar(con, "SELECT count(*) FROM marts.leegstand_buurt WHERE maand = $maand", {"maand": maand}):
             raise ExportFout(f"Maand {maand} is niet verwerkt in het warehouse; draai eerst: risicoradar run --maand {maand}")
         tables = _tables(con, settings, maand, rule, adressen)

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from assets.formatting import getal, procent  # noqa: F401 (report.py imports them from here)
+from assets.formatting import getal
 from assets.reports.trends import UITBUITINGSVORMEN
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"

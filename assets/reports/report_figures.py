@@ -11,7 +11,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from assets.reports import figures as fg
-from assets.reports.figures import getal
+from assets.formatting import getal
 from data_contracts.months import maandnaam
 
 AANLEIDINGEN = {"risicolijst": "Risicolijst", "steekproef": "Steekproef", "signaal": "Signaal"}

@@ -23,12 +23,12 @@ from markupsafe import Markup
 
 from assets.reports import figures as fg
 from assets.reports import report_sections as sections
-from assets.reports.figures import getal, procent
+from assets.formatting import getal, procent
 from assets.reports.report_data import MaandNietVerwerkt, check_processed, read_report_data
 from assets.reports.report_figures import Figuur, report_figures
 from assets.reports.report_png import export_pngs
 from assets.reports.trends import trend_tables
-from assets.reports.writers import Publication, files_under
+from assets.writing import Publication, files_under
 from assets.scoring.config import Indicator, load
 from assets.settings import Instellingen
 from assets.warehouse import month_params

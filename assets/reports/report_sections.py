@@ -9,7 +9,7 @@ import json
 import pandas as pd
 
 from assets.reports import figures as fg
-from assets.reports.figures import getal, procent
+from assets.formatting import getal, procent
 from assets.reports.report_figures import AANLEIDINGEN, Figuur, fig_html
 from assets.reports.trends import TREND_TABLES, UITBUITINGSVORMEN
 from assets.scoring.algoritmeregister import beschrijving, indicator_regel

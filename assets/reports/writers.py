@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from assets.reports.trends import TREND_TABLES
-from assets.writing import TMP_PREFIX, Publication, files_under, sheet_name, too_big, write_csv  # noqa: F401
+from assets.writing import TMP_PREFIX, sheet_name, too_big, write_csv  # noqa: F401 (TMP_PREFIX: tests)
 from assets.writing import write_xlsx as write_workbook
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,6 @@ All data are synthetic: street names are generated, numbers are drawn at random.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
