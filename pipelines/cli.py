@@ -47,6 +47,15 @@ def _use_data_dir(data_dir: str | None, check_settings: bool = True) -> Settings
     return settings
 
 
+def _progress_on_terminal() -> None:
+    """Progress per stage (files checked, rows loaded, marts built) on stderr, only when it is a
+    terminal: a cron job's or a test's output stays the summary alone."""
+    from assets.maand import PROGRESS_ENV
+
+    if sys.stderr.isatty():
+        os.environ.setdefault(PROGRESS_ENV, "1")
+
+
 def _check_month(maand: str, settings: Settings | None = None) -> None:
     if not is_month(maand):
         raise click.BadParameter(f"'{maand}' is geen maand; gebruik JJJJ-MM, bijvoorbeeld 2026-10.")
@@ -95,6 +104,7 @@ def demo(data_dir, maanden, schaal, seed, alleen_genereren) -> None:
     if alleen_genereren:
         return
     months = inbox_months(settings)
+    _progress_on_terminal()
     ok = run_months(settings, months)
     _print_outputs(settings, months)
     sys.exit(0 if ok else 1)
@@ -130,6 +140,7 @@ def run(maand, van, tot, gemeente, data_dir) -> None:
         if not months:
             click.echo(f"Geen maandbestanden gevonden in {source.inbox}.", err=True)
             sys.exit(1)
+    _progress_on_terminal()
     ok = run_months(settings, months, gemeente=gemeente)
     _print_outputs(source, months)
     sys.exit(0 if ok else 1)

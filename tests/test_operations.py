@@ -40,7 +40,10 @@ def test_definitions_load_with_jobs_schedule_and_sensor():
 
 
 def test_many_gemeenten_run_as_month_x_gemeente_partitions_on_the_multiprocess_executor():
-    from pipelines.definitions import defs
+    from assets.settings import Settings
+    from pipelines.definitions import build_definitions
+
+    defs = build_definitions(Settings.from_env(), per_gemeente=True)
 
     job = defs.resolve_job_def("verversing_per_gemeente")
     assert job.executor_def.name == "multiprocess"
