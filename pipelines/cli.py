@@ -6,6 +6,7 @@
     risicoradar status               per maand: bronnen, verwerking, laatste run
     risicoradar export --maand M     exportpakket voor het RIEC
     risicoradar opschonen            adresgegevens na de bewaartermijn verwijderen
+    risicoradar regio-overzicht --maand M   kerncijfers van alle gemeenten (RIEC), onderdrukt
     risicoradar inzage --adres A --reden R   inzagedocument van één adres (AVG art. 15, bezwaar)
     risicoradar ui                   Dagster-webinterface op localhost
 
@@ -202,6 +203,26 @@ def export(maand, ontvanger, grondslag, adressen, doel, data_dir) -> None:
         sys.exit(1)
     click.echo(f"Exportpakket geschreven: {folder}")
     click.echo(f"Manifest: {folder / 'manifest.json'}")
+
+
+@main.command("regio-overzicht", help="Maak het regio-overzicht voor het RIEC: één HTML-pagina met de kerncijfers van elke gemeente (<datamap>/gemeenten/GMxxxx/) voor een maand, kleine aantallen onderdrukt.")
+@click.option("--maand", required=True, help="Peilmaand JJJJ-MM.")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None)
+def regio_overzicht(maand, data_dir) -> None:
+    from assets.reports.regio_overzicht import RegioFout
+    from assets.reports.regio_overzicht import regio_overzicht as make_overview
+
+    settings = _use_data_dir(data_dir)
+    if not is_month(maand):
+        raise click.BadParameter(f"'{maand}' is geen maand; gebruik JJJJ-MM, bijvoorbeeld 2026-10.")
+    try:
+        result = make_overview(settings, maand)
+    except RegioFout as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"Regio-overzicht geschreven: {result.pad} ({len(result.gemeenten)} gemeenten)")
+    if result.niet_verwerkt:
+        click.echo(f"Nog niet verwerkt voor {maand}: {', '.join(result.niet_verwerkt)}")
 
 
 @main.command(help="Verwijder adresgegevens ouder dan de bewaartermijn uit warehouse en uitvoer, en controleer dat niets achterblijft.")

@@ -21,7 +21,8 @@ def voortgang(context: dg.HookContext) -> None:
         from pipelines.runs import STEP_NAMES
 
         name = STEP_NAMES.get(context.step_key, context.step_key)
-        maand = context.run.tags.get("dagster/partition", "")
+        run = context.instance.get_run_by_id(context.run_id)
+        maand = run.tags.get("dagster/partition", "") if run else ""
         print(f"  {maand}  {name}: klaar" if maand else f"  {name}: klaar", file=sys.stderr, flush=True)
 
 
