@@ -392,3 +392,45 @@ def test_regional_overview_without_gemeenten_says_what_to_do(tmp_path):
 
     result = CliRunner().invoke(main, ["regio-overzicht", "--maand", "2026-10", "--data-dir", str(tmp_path / "d")])
     assert result.exit_code == 1 and "risicoradar run --gemeente GMxxxx --maand 2026-10" in result.output
+
+
+@pytest.mark.slow
+def test_a_failing_grain_check_refuses_the_month_and_leaves_the_warehouse_unchanged(tmp_path, monkeypatch):
+    """The blocking check runs before COMMIT: the month is not published, the reports do not
+    run, and the check shows as failed with its counts."""
+    import duckdb
+
+    from assets import maand
+    from assets.reports import ASSETS as REPORTS
+    from assets.resources import DataFolder, warehouse_resource
+    from assets.settings import Settings
+    from pipelines.demo import generate_demo
+
+    data = tmp_path / "data"
+    generate_demo(data, months=1)
+    settings = Settings(data)
+    [month] = sorted({p.stem.rsplit("_", 1)[1] for p in (data / "inbox" / "bag").iterdir()})
+    real = maand.grain_results
+
+    def with_a_duplicate(con, m):
+        results = real(con, m)
+        con.execute("INSERT INTO marts.adresscores SELECT * FROM marts.adresscores WHERE maand = $m LIMIT 2", {"m": m})
+        return real(con, m)
+
+    monkeypatch.setattr(maand, "grain_results", with_a_duplicate)
+    with dg.instance_for_test() as instance:
+        result = dg.materialize([maand.maandverwerking, *REPORTS], partition_key=month, instance=instance, raise_on_error=False,
+                                resources={"duckdb": warehouse_resource(settings), "data_folder": DataFolder(data_dir=str(data))})
+        assert not result.success
+        [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+        assert failure.step_key == "maandverwerking"
+        assert "niet gepubliceerd" in failure.step_failure_data.user_failure_data.description
+        evaluations = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+        failed = [c for c in evaluations if not c.passed]
+        assert [(c.asset_key.to_user_string(), c.check_name) for c in failed] == [("marts/adresscores", maand.CHECK_SLEUTEL)]
+        assert failed[0].metadata["dubbele_sleutels"].value == 2
+        assert not any(e.event_type_value == "ASSET_MATERIALIZATION" for e in result.all_events)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    assert con.execute("SELECT count(*) FROM marts.adresscores WHERE maand = $m", {"m": month}).fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM audit.bronnen_maand WHERE maand = $m", {"m": month}).fetchone()[0] == 0
+    assert not (data / "output" / month / "maandrapportage.html").exists()
