@@ -23,7 +23,7 @@ import click
 
 from assets.settings import DATA_ENV, PROJECT_DIR, InstellingenFout, Settings
 from data_contracts.months import is_month, last_completed_month, month_range
-from pipelines.runs import inbox_months, run_months
+from pipelines.runs import UI_LOCATION, inbox_months, run_months
 
 
 
@@ -157,7 +157,7 @@ def ui(data_dir, port) -> None:
     os.execvp(
         sys.executable,
         [sys.executable, "-c", "from dagster_dg_cli.cli import main; main()", "dev",
-         "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
+         "-m", UI_LOCATION, "-h", "127.0.0.1", "-p", str(port)],
     )
 
 

@@ -434,3 +434,29 @@ def test_a_failing_grain_check_refuses_the_month_and_leaves_the_warehouse_unchan
     assert con.execute("SELECT count(*) FROM marts.adresscores WHERE maand = $m", {"m": month}).fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM audit.bronnen_maand WHERE maand = $m", {"m": month}).fetchone()[0] == 0
     assert not (data / "output" / month / "maandrapportage.html").exists()
+
+
+@pytest.mark.slow
+def test_each_gemeente_gets_its_outputs_and_the_riec_a_regional_overview(demo_data, tmp_path):
+    import shutil
+
+    from conftest import connect_ro, run_cli
+
+    data = tmp_path / "regio"
+    shutil.copytree(demo_data / "inbox", data / "gemeenten" / "GM0638" / "inbox")
+    maand = sorted(p.stem.rsplit("_", 1)[1] for p in (demo_data / "inbox" / "bag").iterdir())[-1]
+    run_cli("run", "--gemeente", "GM0638", "--maand", maand, data=data)
+    own = data / "gemeenten" / "GM0638" / "output"
+    report = (own / maand / "maandrapportage.html").read_text(encoding="utf-8")
+    assert "gemeente GM0638" in report  # its own name, not the package's gemeentenaam
+    assert (own / maand / "trends" / f"trends_{maand}.xlsx").is_file()
+    assert (own / maand / "trends" / "leegstand_per_buurt_per_maand.csv").is_file()
+    assert (own / "algoritmeregister.md").is_file() and (own / "algoritmeregister.json").is_file()
+    assert not (data / "output" / maand / "maandrapportage.html").exists()  # nothing in the region's own folder
+
+    overview = run_cli("regio-overzicht", "--maand", maand, data=data)
+    assert "1 gemeenten" in overview.stdout
+    page = (data / "output" / maand / "regio_overzicht.html").read_text(encoding="utf-8")
+    woningen = connect_ro(data / "gemeenten" / "GM0638").execute(
+        "SELECT count(*) FILTER (WHERE is_woning) FROM marts.leegstand WHERE maand = $m", {"m": maand}).fetchone()[0]
+    assert f"{woningen:,}".replace(",", ".") in page and "GM0638" in page

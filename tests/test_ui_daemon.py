@@ -94,12 +94,27 @@ query($sel: SensorSelector!) {
 }"""
 
 
+PAGE_RUNS = """
+query($filter: RunsFilter!) {
+  runsOrError(filter: $filter) {
+    __typename
+    ... on Runs { results { runId status tags { key value } } }
+  }
+}"""
+
+
 def _job_runs(ui: UI) -> list[dict]:
-    """The runs the UI's job page lists: the job's runs carrying its repository label."""
-    answer = ui.query(JOB_RUNS, {"sel": {**SELECTOR, "pipelineName": JOB}})["pipelineOrError"]
-    assert answer["__typename"] == "Pipeline", answer
+    """The runs the UI's job page lists: it filters on the job name and the tag
+    `.dagster/repository=<repository>@<location>` (the webapp's job runs root); the job's own
+    `runs` resolver (RemoteJob origin label) must agree."""
+    page = ui.query(PAGE_RUNS, {"filter": {"pipelineName": JOB, "tags": [
+        {"key": ".dagster/repository", "value": f"{REPOSITORY}@{LOCATION}"}]}})["runsOrError"]
+    assert page["__typename"] == "Runs", page
+    job = ui.query(JOB_RUNS, {"sel": {**SELECTOR, "pipelineName": JOB}})["pipelineOrError"]
+    assert job["__typename"] == "Pipeline", job
+    assert sorted(r["runId"] for r in job["runs"]) == sorted(r["runId"] for r in page["results"])
     return [{"runId": r["runId"], "status": r["status"], "tags": {t["key"]: t["value"] for t in r["tags"]}}
-            for r in answer["runs"]]
+            for r in page["results"]]
 
 
 def _finished(ui: UI, run_id: str, timeout: float) -> str:
