@@ -4,6 +4,13 @@ One Dagster multi-asset, one DuckDB transaction. Each table is its own asset in 
 row counts, a preview and its checks), but the month is published atomically: a refused file,
 an error or a killed process leaves the warehouse exactly as it was before the run, and a
 finished run leaves the whole month new. Re-running a month replaces its rows (idempotent).
+
+Checks come in two kinds. The grain check (`een_rij_per_sleutel`, blocking) runs inside the
+transaction before COMMIT: a duplicate or empty key refuses the month like a refused file. The
+plausibility checks (contract, housing stock, list size, concentration, drift) run after COMMIT
+with an explicit severity; their limits are in instellingen.yaml (`controles`). On a terminal the
+CLI shows each stage as it finishes (`Voortgang`). The same step for many gemeenten is in
+assets/per_gemeente.py.
 """
 
 import os
