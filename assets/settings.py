@@ -112,6 +112,23 @@ class Warehouse(_Deel):
     geheugenlimiet: str | None = field(default=None, metadata={"soort": "geheugen"})
 
 
+@dataclass(frozen=True)
+class Controles(_Deel):
+    """When a monthly check says "look at this" instead of "within normal" (assets/*/checks.py).
+
+    A file with a few quarantined rows is normal (an address just renumbered, an establishment
+    without a BAG object): the contract check fails only when a file's share of quarantined
+    rows is above `quarantaine_max_pct` and at least `quarantaine_min_rijen` rows. A vacancy
+    share above `leegstand_max_pct` of the housing stock almost always means a missing or
+    wrong register file.
+    """
+
+    sectie: ClassVar[str] = "controles"
+    quarantaine_max_pct: float = _getal(5.0, 0, 100)
+    quarantaine_min_rijen: int = _geheel(10, 1, 1_000_000)
+    leegstand_max_pct: float = _getal(25.0, 1, 100)
+
+
 GEMEENTECODE = re.compile(r"^\d{1,4}$")
 
 
@@ -126,6 +143,7 @@ class Instellingen(_Deel):
     export: Export = field(default_factory=Export)
     rapportage: Rapportage = field(default_factory=Rapportage)
     warehouse: Warehouse = field(default_factory=Warehouse)
+    controles: Controles = field(default_factory=Controles)
 
     @classmethod
     def from_dict(cls, raw: Mapping | None, bron: str = "instellingen.yaml") -> "Instellingen":
@@ -331,7 +349,11 @@ class Settings:
         overrides its gemeentecode."""
         override = self.data / "referentie" / "gemeente.txt"
         code = override.read_text(encoding="utf-8").strip() if override.exists() else None
-        return Instellingen.load(self.instellingen_path, code, str(override))
+        config = Instellingen.load(self.instellingen_path, code, str(override))
+        if self.gemeente and not (self.data / "config" / "instellingen.yaml").exists():
+            # one gemeente of many without its own instellingen.yaml: not the package's gemeentenaam
+            config = replace(config, gemeentenaam=f"gemeente GM{self.gemeente}")
+        return config
 
     @property
     def instellingen(self) -> dict:

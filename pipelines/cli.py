@@ -6,6 +6,7 @@
     risicoradar status               per maand: bronnen, verwerking, laatste run
     risicoradar export --maand M     exportpakket voor het RIEC
     risicoradar opschonen            adresgegevens na de bewaartermijn verwijderen
+    risicoradar regio-overzicht --maand M   kerncijfers van alle gemeenten (RIEC), onderdrukt
     risicoradar inzage --adres A --reden R   inzagedocument van één adres (AVG art. 15, bezwaar)
     risicoradar ui                   Dagster-webinterface op localhost
 
@@ -22,7 +23,7 @@ import click
 
 from assets.settings import DATA_ENV, PROJECT_DIR, InstellingenFout, Settings
 from data_contracts.months import is_month, last_completed_month, month_range
-from pipelines.runs import inbox_months, run_months
+from pipelines.runs import UI_LOCATION, inbox_months, run_months
 
 
 
@@ -49,6 +50,15 @@ def _use_data_dir(data_dir: str | None, check_settings: bool = True) -> Settings
         shutil.copyfile(source, home / "dagster.yaml")
     os.environ["DAGSTER_HOME"] = str(home)
     return settings
+
+
+def _progress_on_terminal() -> None:
+    """Progress per stage (files checked, rows loaded, marts built) on stderr, only when it is a
+    terminal: a cron job's or a test's output stays the summary alone."""
+    from assets.maand import PROGRESS_ENV
+
+    if sys.stderr.isatty():
+        os.environ.setdefault(PROGRESS_ENV, "1")
 
 
 def _check_month(maand: str, settings: Settings | None = None) -> None:
@@ -99,6 +109,7 @@ def demo(data_dir, maanden, schaal, seed, alleen_genereren) -> None:
     if alleen_genereren:
         return
     months = inbox_months(settings)
+    _progress_on_terminal()
     ok = run_months(settings, months)
     _print_outputs(settings, months)
     sys.exit(0 if ok else 1)
@@ -134,6 +145,7 @@ def run(maand, van, tot, gemeente, data_dir) -> None:
         if not months:
             click.echo(f"Geen maandbestanden gevonden in {source.inbox}.", err=True)
             sys.exit(1)
+    _progress_on_terminal()
     ok = run_months(settings, months, gemeente=gemeente)
     _print_outputs(source, months)
     sys.exit(0 if ok else 1)
@@ -149,7 +161,7 @@ def ui(data_dir, port) -> None:
     os.execvp(
         sys.executable,
         [sys.executable, "-c", "from dagster_dg_cli.cli import main; main()", "dev",
-         "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
+         "-m", UI_LOCATION, "-h", "127.0.0.1", "-p", str(port)],
     )
 
 
@@ -206,6 +218,26 @@ def export(maand, ontvanger, grondslag, adressen, doel, data_dir) -> None:
         sys.exit(1)
     click.echo(f"Exportpakket geschreven: {folder}")
     click.echo(f"Manifest: {folder / 'manifest.json'}")
+
+
+@main.command("regio-overzicht", help="Maak het regio-overzicht voor het RIEC: één HTML-pagina met de kerncijfers van elke gemeente (<datamap>/gemeenten/GMxxxx/) voor een maand, kleine aantallen onderdrukt.")
+@click.option("--maand", required=True, help="Peilmaand JJJJ-MM.")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None)
+def regio_overzicht(maand, data_dir) -> None:
+    from assets.reports.regio_overzicht import RegioFout
+    from assets.reports.regio_overzicht import regio_overzicht as make_overview
+
+    settings = _use_data_dir(data_dir)
+    if not is_month(maand):
+        raise click.BadParameter(f"'{maand}' is geen maand; gebruik JJJJ-MM, bijvoorbeeld 2026-10.")
+    try:
+        result = make_overview(settings, maand)
+    except RegioFout as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    click.echo(f"Regio-overzicht geschreven: {result.pad} ({len(result.gemeenten)} gemeenten)")
+    if result.niet_verwerkt:
+        click.echo(f"Nog niet verwerkt voor {maand}: {', '.join(result.niet_verwerkt)}")
 
 
 @main.command(help="Verwijder adresgegevens ouder dan de bewaartermijn uit warehouse en uitvoer, en controleer dat niets achterblijft.")

@@ -25,6 +25,8 @@ def inbox_months(settings: Settings) -> list[str]:
 # of the month changed; when a later step failed, the month is in the warehouse without outputs.
 WAREHOUSE_STEPS = {"maandverwerking", "maandverwerking_per_gemeente"}
 STEP_NAMES = {
+    "gemeenten__rapportage__trendtabellen": "de trendtabellen",
+    "gemeenten__rapportage__maandrapportage": "de maandrapportage en de algoritmebeschrijving",
     "rapportage__trendtabellen": "de trendtabellen",
     "rapportage__maandrapportage": "de maandrapportage",
     "staging__cbs_buurten": "de CBS-buurten",
@@ -100,6 +102,28 @@ def _report(result, instance, settings: Settings, label: str, echo, warehouse: P
 
 RUN_PID_TAG = "risicoradar/pid"
 RUN_HOST_TAG = "risicoradar/host"
+RUN_SOURCE_TAG = "risicoradar/gestart_door"
+
+# The UI's run list of a job filters on the job name and the tag `.dagster/repository` =
+# "<repository>@<code location>"; Dagster sets that tag only on runs launched from a workspace.
+# `risicoradar ui` loads the location as module `pipelines.definitions` (location name = module
+# name) with its one Definitions (repository `__repository__`): the CLI's runs carry the same
+# label, so they appear in the job's run list next to the runs started in the UI.
+UI_LOCATION = "pipelines.definitions"
+UI_REPOSITORY = "__repository__"
+
+
+def ui_repository_label() -> str:
+    return f"{UI_REPOSITORY}@{UI_LOCATION}"
+
+
+def cli_run_tags() -> dict[str, str]:
+    import socket
+
+    from dagster._core.storage.tags import REPOSITORY_LABEL_TAG
+
+    return {RUN_PID_TAG: str(os.getpid()), RUN_HOST_TAG: socket.gethostname(), RUN_SOURCE_TAG: "cli",
+            REPOSITORY_LABEL_TAG: ui_repository_label()}
 
 
 def _alive(pid: int) -> bool:
@@ -160,15 +184,15 @@ def reference_current(instance, settings: Settings) -> bool:
 
 def run_months(settings: Settings, months: list[str], echo=click.echo, gemeente: str | None = None) -> bool:
     """Load the reference data, then process each month in order. True when all succeeded."""
-    import socket
-
     from dagster import DagsterInstance
 
-    from pipelines.definitions import defs
+    from pipelines.definitions import build_definitions, defs
 
+    if gemeente:  # per-gemeente mode, whether or not <data>/gemeenten/ existed when defs was built
+        defs = build_definitions(settings, per_gemeente=True)
     instance = DagsterInstance.get()
     release_abandoned_runs(instance, echo)
-    tags = {RUN_PID_TAG: str(os.getpid()), RUN_HOST_TAG: socket.gethostname()}
+    tags = cli_run_tags()
     ok = True
     # The analyst reads the Dutch summary below; Dagster's own log (with stack traces) is in the
     # instance and, for a failed run, in <data>/logs/. RISICORADAR_LOG=INFO shows it live.
@@ -189,7 +213,12 @@ def run_months(settings: Settings, months: list[str], echo=click.echo, gemeente:
 
         job = defs.resolve_job_def("verversing_per_gemeente")
         instance.add_dynamic_partitions("gemeente", [gemeente])
-    for maand in months:
+    from assets.maand import PROGRESS_ENV
+
+    progress = os.environ.get(PROGRESS_ENV) == "1"
+    for number, maand in enumerate(months, 1):
+        if progress:
+            echo(f"{maand}{' ' + gemeente if gemeente else ''}: verwerken ({number} van {len(months)}) ...", err=True)
         key = MultiPartitionKey({"maand": maand, "gemeente": gemeente}) if gemeente else maand
         result = job.execute_in_process(
             partition_key=key, instance=instance, raise_on_error=False, run_config=quiet, tags=tags

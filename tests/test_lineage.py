@@ -28,9 +28,11 @@ TRANSFORM_FILES = sorted(p for p in ASSETS_DIR.glob("*/*.*.sql"))
 
 @pytest.fixture(scope="module")
 def defs():
-    from pipelines.definitions import defs
+    """The whole graph, per-gemeente assets included (they are in the UI only in per-gemeente mode)."""
+    from assets.settings import Settings
+    from pipelines.definitions import build_definitions
 
-    return defs
+    return build_definitions(Settings.from_env(), per_gemeente=True)
 
 
 def _mapping(dep: dg.AssetDep) -> str:

@@ -40,7 +40,10 @@ def test_definitions_load_with_jobs_schedule_and_sensor():
 
 
 def test_many_gemeenten_run_as_month_x_gemeente_partitions_on_the_multiprocess_executor():
-    from pipelines.definitions import defs
+    from assets.settings import Settings
+    from pipelines.definitions import build_definitions
+
+    defs = build_definitions(Settings.from_env(), per_gemeente=True)
 
     job = defs.resolve_job_def("verversing_per_gemeente")
     assert job.executor_def.name == "multiprocess"
@@ -209,3 +212,270 @@ def test_status_names_unusable_files_and_two_files_for_one_month(inbox, monkeypa
     assert "Let op in de inbox:" in text
     assert "brp_adrestellingen_2026-09_correctie.csv" in text and "verschillende inhoud" in text
     assert "niet gebruikt: brp/export_burgerzaken.csv" in text
+
+
+# --- checks: "within normal" and "look at this" ---------------------------------------------------
+
+
+def _verslag(**sources):
+    from assets.ingest import BronVerslag
+
+    return {name: BronVerslag(bron=name, bestand=f"{name}_2026-10.csv", rijen=rijen, geaccepteerd=rijen - q, quarantaine=q)
+            for name, (rijen, q) in sources.items()}
+
+
+def test_contract_check_warns_only_above_the_configured_quarantine_share():
+    from assets.ingest.checks import contract_results
+    from assets.settings import Controles
+
+    verslag = _verslag(bag_verblijfsobject=(5000, 0), brp_adrestellingen=(3400, 4), rni_inschrijvingen=(19, 1),
+                       kvk_vestigingen=(1000, 80))
+    results = {r.asset_key.path[-1]: r for r in contract_results(verslag, "2026-10", Controles())}
+    # a few quarantined rows, a small file with one, a missing optional WOZ file: within normal
+    assert results["brp_adrestellingen"].passed and results["rni_inschrijvingen"].passed
+    assert results["woz_gebruik"].passed and results["woz_gebruik"].metadata["uitkomst"].value == "geen bestand (optioneel)"
+    # 8 % of the KvK file in quarantine: look at this, with the counts
+    kvk = results["kvk_vestigingen"]
+    assert not kvk.passed and kvk.severity.name == "WARN"
+    assert kvk.metadata["quarantaine"].value == 80 and kvk.metadata["quarantaine_pct"].value == 8.0
+    assert "meer dan de grens van 5,0 %" in kvk.description
+    # the limit is the analyst's: at 10 % the same file is within normal
+    assert all(r.passed for r in contract_results(verslag, "2026-10", Controles(quarantaine_max_pct=10.0)))
+
+
+def test_the_controles_section_is_validated_with_a_dutch_message():
+    from assets.settings import Instellingen, InstellingenFout
+
+    assert Instellingen.from_dict({}).controles.quarantaine_max_pct == 5.0
+    with pytest.raises(InstellingenFout, match=r"controles\.quarantaine_max_pct moet een getal van 0 tot en met 100 zijn"):
+        Instellingen.from_dict({"controles": {"quarantaine_max_pct": 150}})
+
+
+def test_the_grain_check_blocks_publication_and_names_counts_not_ids():
+    import duckdb
+
+    from assets.maand import CHECK_SLEUTEL, CHECKS, SLEUTELS, grain_results
+    from assets.warehouse import ensure_schema
+
+    blocking = {c.asset_key for c in CHECKS if c.name == CHECK_SLEUTEL and c.blocking}
+    assert blocking == set(SLEUTELS) and dg.AssetKey(["marts", "adresscores"]) in blocking
+    con = duckdb.connect()
+    ensure_schema(con)
+    con.execute("INSERT INTO marts.leegstand (maand, verblijfsobject_id, leegstand, leegstand_maanden) "
+                "VALUES ('2026-10', 'v1', false, 0), ('2026-10', 'v2', false, 0), ('2026-10', 'v2', true, 1), "
+                "('2026-09', 'v1', false, 0)")
+    results = {r.asset_key: r for r in grain_results(con, "2026-10")}
+    leegstand = results[dg.AssetKey(["marts", "leegstand"])]
+    assert not leegstand.passed and leegstand.severity.name == "ERROR"
+    assert leegstand.metadata["dubbele_sleutels"].value == 1
+    assert "v2" not in str(leegstand.metadata) + leegstand.description  # no ids in Dagster's event log
+    assert "niet gepubliceerd" in leegstand.description
+    assert results[dg.AssetKey(["staging", "bag_verblijfsobject"])].passed  # empty month, no duplicates
+    # empty keys are counted too (the schema's NOT NULL refuses them already; the count stays a guard)
+    assert leegstand.metadata["lege_sleutels"].value == 0
+
+
+def test_vacancy_check_uses_the_configured_limit_and_an_explicit_severity():
+    import duckdb
+
+    from assets.settings import Controles
+    from assets.vacancy import check_results
+    from assets.warehouse import ensure_schema
+
+    con = duckdb.connect()
+    ensure_schema(con)
+    con.execute("INSERT INTO marts.leegstand (maand, verblijfsobject_id, is_woning, leegstand, leegstand_maanden) "
+                "SELECT '2026-10', 'v' || i, true, i < 30, 0 FROM range(100) t(i)")
+    [too_much] = check_results(con, "2026-10", Controles())
+    assert not too_much.passed and too_much.severity.name == "WARN" and "30,0 %" in too_much.description
+    [fine] = check_results(con, "2026-10", Controles(leegstand_max_pct=40))
+    assert fine.passed
+    [nothing] = check_results(con, "2026-11", Controles())
+    assert not nothing.passed and nothing.severity.name == "ERROR"
+
+
+# --- per-gemeente mode, progress, CLI runs in the UI ----------------------------------------------
+
+
+def test_per_gemeente_assets_only_in_per_gemeente_mode(tmp_path, monkeypatch):
+    from assets.settings import Settings
+    from pipelines.definitions import build_definitions
+
+    monkeypatch.delenv("RISICORADAR_PER_GEMEENTE", raising=False)
+    data = tmp_path / "data"
+    single = build_definitions(Settings(data)).resolve_asset_graph().get_all_asset_keys()
+    assert not [k for k in single if k.path[0] == "gemeenten"]
+    (data / "gemeenten" / "GM0638").mkdir(parents=True)
+    defs = build_definitions(Settings(data))
+    keys = defs.resolve_asset_graph().get_all_asset_keys()
+    for table in ("marts/controlelijst", "rapportage/maandrapportage", "rapportage/trendtabellen"):
+        assert dg.AssetKey(["gemeenten", *table.split("/")]) in keys
+    assert defs.resolve_job_def("verversing_per_gemeente")
+
+
+def test_per_gemeente_report_depends_on_its_own_gemeentes_tables():
+    from assets.settings import Settings
+    from pipelines.definitions import build_definitions
+
+    graph = build_definitions(Settings.from_env(), per_gemeente=True).resolve_asset_graph()
+    parents = graph.get(dg.AssetKey(["gemeenten", "rapportage", "maandrapportage"])).parent_keys
+    assert dg.AssetKey(["gemeenten", "rapportage", "trendtabellen"]) in parents
+    assert dg.AssetKey(["gemeenten", "marts", "controlelijst"]) in parents
+    assert all(k.path[0] == "gemeenten" for k in parents)
+
+
+def test_progress_lines_only_when_asked(monkeypatch, capsys):
+    from assets.maand import PROGRESS_ENV, Voortgang
+
+    monkeypatch.delenv(PROGRESS_ENV, raising=False)
+    quiet = Voortgang("2026-10")
+    quiet.begin("leegstand")
+    quiet.klaar("4.365 objecten")
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv(PROGRESS_ENV, "1")
+    loud = Voortgang("2026-10")
+    loud.begin("leegstand")
+    loud.klaar("4.365 objecten")
+    loud.einde("gepubliceerd in het warehouse")
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("  2026-10  leegstand: klaar (4.365 objecten), ") and err[0].endswith(" s")
+    assert "gepubliceerd in het warehouse na" in err[1]
+
+
+def test_cli_runs_carry_the_repository_label_of_the_ui_job_page():
+    """The job page lists runs with `.dagster/repository` = RemoteRepositoryOrigin.get_label() of
+    the location `risicoradar ui` loads (tests/test_ui_daemon.py checks it in the real UI)."""
+    from dagster._core.remote_origin import RegisteredCodeLocationOrigin, RemoteRepositoryOrigin
+
+    from pipelines.runs import UI_LOCATION, UI_REPOSITORY, cli_run_tags
+
+    label = RemoteRepositoryOrigin(RegisteredCodeLocationOrigin(UI_LOCATION), UI_REPOSITORY).get_label()
+    tags = cli_run_tags()
+    assert tags[".dagster/repository"] == label == "__repository__@pipelines.definitions"
+    assert tags["risicoradar/gestart_door"] == "cli"
+
+
+# --- the regional overview --------------------------------------------------------------------------
+
+
+def _gemeente_warehouse(data, code, maand, woningen, leeg, lijst):
+    import duckdb
+
+    from assets.warehouse import ensure_schema
+
+    folder = data / "gemeenten" / f"GM{code}"
+    folder.mkdir(parents=True)
+    con = duckdb.connect(str(folder / "warehouse.duckdb"))
+    ensure_schema(con)
+    if maand:
+        con.execute("INSERT INTO audit.bronnen_maand (maand, bron) VALUES ($maand, 'bag_verblijfsobject')", {"maand": maand})
+        con.execute("INSERT INTO marts.leegstand (maand, verblijfsobject_id, is_woning, leegstand, leegstand_maanden) "
+                    "SELECT $maand, 'v' || i, true, i < $leeg, 0 FROM range($n) t(i)", {"maand": maand, "leeg": leeg, "n": woningen})
+        con.execute("INSERT INTO marts.controlelijst (maand, verblijfsobject_id, rang, score, aanleiding, adres, postcode) "
+                    "SELECT $maand, 'v' || i, i + 1, 5, 'risicolijst', 'Dorpsstraat ' || (i + 1), '2381AB' FROM range($n) t(i)",
+                    {"maand": maand, "n": lijst})
+    con.close()
+
+
+def test_regional_overview_shows_every_gemeente_with_small_counts_suppressed(tmp_path):
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    data = tmp_path / "data"
+    _gemeente_warehouse(data, "0638", "2026-10", woningen=3600, leeg=127, lijst=25)
+    _gemeente_warehouse(data, "0626", "2026-10", woningen=900, leeg=3, lijst=12)
+    _gemeente_warehouse(data, "0599", None, 0, 0, 0)  # has not processed the month
+    result = CliRunner().invoke(main, ["regio-overzicht", "--maand", "2026-10", "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "2 gemeenten" in result.output and "Nog niet verwerkt voor 2026-10: GM0599" in result.output
+    page = (data / "output" / "2026-10" / "regio_overzicht.html").read_text(encoding="utf-8")
+    assert "GM0638" in page and "GM0626" in page and "Regio totaal" in page
+    assert "3.600" in page and "4.500" in page  # woningen per gemeente and for the region
+    assert "Dorpsstraat" not in page and "2381" not in page  # counts only
+    from assets.reports.regio_overzicht import kerncijfers_tabel
+    from assets.settings import Settings
+
+    tabel, _, _ = kerncijfers_tabel(Settings(data), "2026-10")
+    row = tabel.loc["GM0626"]
+    assert row["Administratief leeg"] == "x" and row["Leegstand (% van woningen)"] == "x"
+    # 3 hidden and the regional total 130 published: GM0638's 127 must be hidden too (secondary)
+    assert "x" in {tabel.loc["GM0638", "Administratief leeg"], tabel.loc["Regio totaal", "Administratief leeg"]}
+    assert tabel.loc["GM0638", "Adressen op de risicolijst"] == 25
+
+
+def test_regional_overview_without_gemeenten_says_what_to_do(tmp_path):
+    from click.testing import CliRunner
+
+    from pipelines.cli import main
+
+    result = CliRunner().invoke(main, ["regio-overzicht", "--maand", "2026-10", "--data-dir", str(tmp_path / "d")])
+    assert result.exit_code == 1 and "risicoradar run --gemeente GMxxxx --maand 2026-10" in result.output
+
+
+@pytest.mark.slow
+def test_a_failing_grain_check_refuses_the_month_and_leaves_the_warehouse_unchanged(tmp_path, monkeypatch):
+    """The blocking check runs before COMMIT: the month is not published, the reports do not
+    run, and the check shows as failed with its counts."""
+    import duckdb
+
+    from assets import maand
+    from assets.reports import ASSETS as REPORTS
+    from assets.resources import DataFolder, warehouse_resource
+    from assets.settings import Settings
+    from pipelines.demo import generate_demo
+
+    data = tmp_path / "data"
+    generate_demo(data, months=1)
+    settings = Settings(data)
+    [month] = sorted({p.stem.rsplit("_", 1)[1] for p in (data / "inbox" / "bag").iterdir()})
+    real = maand.grain_results
+
+    def with_a_duplicate(con, m):
+        results = real(con, m)
+        con.execute("INSERT INTO marts.adresscores SELECT * FROM marts.adresscores WHERE maand = $m LIMIT 2", {"m": m})
+        return real(con, m)
+
+    monkeypatch.setattr(maand, "grain_results", with_a_duplicate)
+    with dg.instance_for_test() as instance:
+        result = dg.materialize([maand.maandverwerking, *REPORTS], partition_key=month, instance=instance, raise_on_error=False,
+                                resources={"duckdb": warehouse_resource(settings), "data_folder": DataFolder(data_dir=str(data))})
+        assert not result.success
+        [failure] = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+        assert failure.step_key == "maandverwerking"
+        assert "niet gepubliceerd" in failure.step_failure_data.user_failure_data.description
+        evaluations = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+        failed = [c for c in evaluations if not c.passed]
+        assert [(c.asset_key.to_user_string(), c.check_name) for c in failed] == [("marts/adresscores", maand.CHECK_SLEUTEL)]
+        assert failed[0].metadata["dubbele_sleutels"].value == 2
+        assert not any(e.event_type_value == "ASSET_MATERIALIZATION" for e in result.all_events)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    assert con.execute("SELECT count(*) FROM marts.adresscores WHERE maand = $m", {"m": month}).fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM audit.bronnen_maand WHERE maand = $m", {"m": month}).fetchone()[0] == 0
+    assert not (data / "output" / month / "maandrapportage.html").exists()
+
+
+@pytest.mark.slow
+def test_each_gemeente_gets_its_outputs_and_the_riec_a_regional_overview(demo_data, tmp_path):
+    import shutil
+
+    from conftest import connect_ro, run_cli
+
+    data = tmp_path / "regio"
+    shutil.copytree(demo_data / "inbox", data / "gemeenten" / "GM0638" / "inbox")
+    maand = sorted(p.stem.rsplit("_", 1)[1] for p in (demo_data / "inbox" / "bag").iterdir())[-1]
+    run_cli("run", "--gemeente", "GM0638", "--maand", maand, data=data)
+    own = data / "gemeenten" / "GM0638" / "output"
+    report = (own / maand / "maandrapportage.html").read_text(encoding="utf-8")
+    assert "gemeente GM0638" in report  # its own name, not the package's gemeentenaam
+    assert (own / maand / "trends" / f"trends_{maand}.xlsx").is_file()
+    assert (own / maand / "trends" / "leegstand_per_buurt_per_maand.csv").is_file()
+    assert (own / "algoritmeregister.md").is_file() and (own / "algoritmeregister.json").is_file()
+    assert not (data / "output" / maand / "maandrapportage.html").exists()  # nothing in the region's own folder
+
+    overview = run_cli("regio-overzicht", "--maand", maand, data=data)
+    assert "1 gemeenten" in overview.stdout
+    page = (data / "output" / maand / "regio_overzicht.html").read_text(encoding="utf-8")
+    woningen = connect_ro(data / "gemeenten" / "GM0638").execute(
+        "SELECT count(*) FILTER (WHERE is_woning) FROM marts.leegstand WHERE maand = $m", {"m": maand}).fetchone()[0]
+    assert f"{woningen:,}".replace(",", ".") in page and "GM0638" in page

@@ -6,8 +6,12 @@ from collections.abc import Mapping
 import dagster as dg
 import duckdb
 
-from assets.scoring.specs import CHECK_OMVANG, CONTROL_LIST
+from assets.scoring.specs import ADDRESS_SCORES, CHECK_OMVANG, CONTROL_LIST
 from assets.settings import Controlelijst
+
+# The keys the month's grain check guards before publication (assets/maand.py); the control list
+# has its PRIMARY KEY (maand, verblijfsobject_id).
+SLEUTELS = {ADDRESS_SCORES: ("verblijfsobject_id",)}
 
 
 def check_specs() -> list[dg.AssetCheckSpec]:
