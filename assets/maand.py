@@ -54,6 +54,7 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
                 ingest.load_reference(con, settings)
             verslag = ingest.load_month(con, settings, params)
             counts = {f"staging.{b}": v.geaccepteerd for b, v in verslag.items()}
+            counts.update({t: n for v in verslag.values() for t, n in v.tabellen.items()})  # staging.bag_pand, …
             counts.update(vacancy.build(con, params))
             counts.update(features.build(con, params))
             counts["marts.adresscores"] = scoring.build_scores(con, params, indicatoren)

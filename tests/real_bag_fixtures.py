@@ -50,6 +50,7 @@ CANONICAL = ["identificatie", "nummeraanduiding_hoofdadres_identificatie", "open
              "huisnummer", "huisletter", "toevoeging", "postcode", "gebruiksdoel", "oppervlakte", "status",
              "pand_identificatie", "bouwjaar", "bronhouder_identificatie", "x", "y"]
 STAND = "2026-10-08"
+NEVENADRESSEN = {"0638010000000002": ("0638200000000022",)}  # object ...0002 also has a nevenadres
 
 
 def _square(x: float, y: float, half: float = 5.0):
@@ -169,11 +170,13 @@ def _ref(kind: str, domain: str, ident: str) -> str:
     return f'<Objecten-ref:{kind} domein="NL.IMBAG.{domain}">{ident}</Objecten-ref:{kind}>'
 
 
-def _vbo_xml(v, voorkomen: str, oppervlakte: int) -> str:
+def _vbo_xml(v, voorkomen: str, oppervlakte: int, nevenadressen: tuple[str, ...] = ()) -> str:
     ident, num, _, _, _, _, _, doelen, _, status, panden, x, y = v
+    neven = "".join("<Objecten:heeftAlsNevenadres>" + _ref("NummeraanduidingRef", "Nummeraanduiding", n)
+                    + "</Objecten:heeftAlsNevenadres>" for n in nevenadressen)
     return (
         "<Objecten:Verblijfsobject><Objecten:heeftAlsHoofdadres>" + _ref("NummeraanduidingRef", "Nummeraanduiding", num)
-        + "</Objecten:heeftAlsHoofdadres>" + voorkomen
+        + "</Objecten:heeftAlsHoofdadres>" + neven + voorkomen
         + f'<Objecten:identificatie domein="NL.IMBAG.Verblijfsobject">{ident}</Objecten:identificatie>'
         + '<Objecten:geometrie><Objecten:punt><gml:Point srsName="urn:ogc:def:crs:EPSG::28992" srsDimension="3">'
         + f"<gml:pos>{x} {y} 0.0</gml:pos></gml:Point></Objecten:punt></Objecten:geometrie>"
@@ -302,7 +305,7 @@ def write_lvbag_zip(path: Path, *, with_gwr: bool = True) -> Path:
             vbo.append(_vbo_xml(v, _voorkomen(1, "2001-03-01", "2020-05-01"), 80))
             vbo.append(_vbo_xml(v, _voorkomen(2, "2020-05-01"), v[8]))
         else:
-            vbo.append(_vbo_xml(v, _voorkomen(1, "2001-03-01"), v[8]))
+            vbo.append(_vbo_xml(v, _voorkomen(1, "2001-03-01"), v[8], NEVENADRESSEN.get(v[0], ())))
     parts = {
         f"9999VBO{day}.zip": {f"9999VBO{day}-000001.xml": _stand_document("VBO", vbo[:3]),
                               f"9999VBO{day}-000002.xml": _stand_document("VBO", vbo[3:])},
