@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from assets.ingest.audit import record_sources
-from assets.ingest.buurten import buurt_index, read_buurten
+from assets.ingest.buurten import BuurtenGeweigerd, buurt_index, read_buurten
 from assets.ingest.inbox import (
     INBOX_FOLDER, MONTHLY_SOURCES, REFERENTIAL, REQUIRED_SOURCES, RUN_MONTH_REASON, month_files, validate,
 )
@@ -80,7 +80,10 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
         if settings.gemeentecode == "*"
         else (frame["bronhouder_identificatie"] == settings.gemeentecode).fillna(False).astype(bool)
     )
-    buurten = read_buurten(str(settings.buurten_path))
+    try:
+        buurten = read_buurten(str(settings.buurten_path))
+    except BuurtenGeweigerd as exc:
+        raise MaandGeweigerd(maand, [str(exc)], [bag]) from None
     bag_buurt = _bag_buurt(frame, in_gemeente.to_numpy(), buurten)
     write_raw(con, "bag_verblijfsobject", frame, maand, files["bag_verblijfsobject"].path.name)
     n_bag = replace_month(con, "staging.bag_verblijfsobject", {**params, "gemeente": settings.gemeentecode},
