@@ -226,8 +226,13 @@ def test_the_recognised_formats_are_recorded_and_shown(runs):
     log = _table(data["lvbag"], "SELECT bestand, formaat, waarschuwingen FROM audit.validatielog WHERE maand = $maand "
                                 "AND bron = 'bag_verblijfsobject'", maand)
     assert log["formaat"].tolist() == ["LV BAG 2.0-extract"]
-    assert f"lvbag-extract-nl.zip herkend als LV BAG 2.0-extract; maand {maand}: maand van de run (--maand)." \
-        in json.loads(log["waarschuwingen"].iloc[0])
+    # the extract's own date lies in the month, so that is the reason given (bag-light's lies in the next one)
+    assert json.loads(log["waarschuwingen"].iloc[0])[0].startswith(
+        f"lvbag-extract-nl.zip herkend als LV BAG 2.0-extract; maand {maand}: datum van het extract zelf (StandTechnischeDatum")
+    log = _table(data["bag_light"], "SELECT formaat, waarschuwingen FROM audit.validatielog WHERE maand = $maand "
+                                    "AND bron = 'bag_verblijfsobject'", maand)
+    assert json.loads(log["waarschuwingen"].iloc[0])[0] == (
+        f"bag-light.gpkg herkend als PDOK BAG GeoPackage; maand {maand}: maand van de run (--maand).")
 
     # the footprints are kept; the canonical CSV has none
     panden = "SELECT count(*) AS n FROM staging.bag_pand WHERE maand = $maand"

@@ -39,17 +39,8 @@ def specs() -> list[dg.AssetSpec]:
                 deps=asset_deps(f"staging.{source}"),
             )
         )
-    for table, description in EXTRA_BAG_TABLES.items():
-        out.append(
-            dg.AssetSpec(
-                dg.AssetKey(["staging", table]),
-                description=description + f" Tabel staging.{table}; uit de BAG-levering van inbox/bag/.",
-                group_name="ingest",
-                owners=OWNERS,
-                kinds={"duckdb"},
-                deps=asset_deps(f"staging.{table}"),
-            )
-        )
+        if source == "bag_verblijfsobject":  # yielded in this order: they follow the BAG, the others read them
+            out += [_extra_bag_spec(table, description) for table, description in EXTRA_BAG_TABLES.items()]
     out.append(
         dg.AssetSpec(
             dg.AssetKey(["staging", "quarantaine"]),
@@ -61,6 +52,17 @@ def specs() -> list[dg.AssetSpec]:
         )
     )
     return out
+
+
+def _extra_bag_spec(table: str, description: str) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        dg.AssetKey(["staging", table]),
+        description=description + f" Tabel staging.{table}; uit de BAG-levering van inbox/bag/.",
+        group_name="ingest",
+        owners=OWNERS,
+        kinds={"duckdb"},
+        deps=asset_deps(f"staging.{table}"),
+    )
 
 
 def check_specs() -> list[dg.AssetCheckSpec]:
