@@ -112,6 +112,7 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
             stap.begin("bestanden controleren en laden")
             verslag = ingest.load_month(con, settings, params)
             counts = {f"staging.{b}": v.geaccepteerd for b, v in verslag.items()}
+            counts.update({t: n for v in verslag.values() for t, n in v.tabellen.items()})  # staging.bag_pand, …
             stap.klaar(f"{len(verslag)} bestanden gecontroleerd, {_n(sum(v.rijen for v in verslag.values()))} rijen, "
                        f"{_n(sum(v.geaccepteerd for v in verslag.values()))} geladen, "
                        f"{_n(sum(v.quarantaine for v in verslag.values()))} in quarantaine")

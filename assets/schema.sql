@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS raw.brp_adrestellingen (
     vertrokken_onbekend BIGINT,
     rij BIGINT,
     maand VARCHAR,
-    bestand VARCHAR
+    bestand VARCHAR,
+    verblijfsobject_id VARCHAR  -- a file keyed on the object (BRP 11.80; contract variant per_verblijfsobject)
 );
 
 -- RNI files carry their own month (a contract column), so `maand` comes first here.
@@ -143,6 +144,16 @@ CREATE TABLE IF NOT EXISTS staging.bag_nevenadres (
     maand VARCHAR NOT NULL,
     verblijfsobject_id VARCHAR NOT NULL,
     nummeraanduiding_id VARCHAR NOT NULL
+);
+
+-- The footprints of the panden of the month's verblijfsobjecten, when the BAG delivery has them
+-- (PDOK's layer pand, the LV BAG's PND): WKB polygons in EPSG:28992.
+CREATE TABLE IF NOT EXISTS staging.bag_pand (
+    maand VARCHAR NOT NULL,
+    identificatie VARCHAR NOT NULL,
+    bouwjaar BIGINT,
+    status VARCHAR,
+    geometrie_wkb BLOB
 );
 
 CREATE TABLE IF NOT EXISTS staging.brp_adrestellingen (
@@ -262,7 +273,8 @@ CREATE TABLE IF NOT EXISTS audit.validatielog (
     quarantaine INTEGER,
     waarschuwingen VARCHAR,
     bevindingen VARCHAR,
-    run_id VARCHAR
+    run_id VARCHAR,
+    formaat VARCHAR                      -- the recognised delivery format ('PDOK BAG GeoPackage'); NULL = canonical
 );
 
 -- Source figures per month that the report's data-quality section reads.
@@ -277,6 +289,7 @@ CREATE TABLE IF NOT EXISTS audit.bronnen_maand (
     andere_gemeente INTEGER,
     matchpercentage DOUBLE,
     waarschuwingen VARCHAR,
+    formaat VARCHAR,                     -- the recognised delivery format; NULL = the contract's canonical file
     PRIMARY KEY (maand, bron)
 );
 
@@ -476,3 +489,9 @@ CREATE TABLE IF NOT EXISTS audit.inzage (
     json_sha256 VARCHAR,
     map VARCHAR
 );
+
+-- Columns added after warehouses were made: a warehouse of before gets them here (at the end,
+-- where the DDL above has them too).
+ALTER TABLE raw.brp_adrestellingen ADD COLUMN IF NOT EXISTS verblijfsobject_id VARCHAR;
+ALTER TABLE audit.validatielog ADD COLUMN IF NOT EXISTS formaat VARCHAR;
+ALTER TABLE audit.bronnen_maand ADD COLUMN IF NOT EXISTS formaat VARCHAR;

@@ -331,15 +331,16 @@ class Settings:
 
     @property
     def buurten_path(self) -> Path:
-        own = self.data / "referentie" / "buurten.geojson"
-        return own if own.exists() else REFERENCE_DIR / "zoeterwoude_buurten_2025_rd.geojson"
+        """<data>/referentie/buurten.geojson, or a CBS wijk- en buurtkaart as buurten.gpkg, else the shipped file."""
+        own = next((p for p in (self.data / "referentie" / f"buurten.{ext}" for ext in ("geojson", "gpkg")) if p.exists()), None)
+        return own or REFERENCE_DIR / "zoeterwoude_buurten_2025_rd.geojson"
 
     @property
     def gemeentegrens_path(self) -> Path | None:
         own = self.data / "referentie" / "gemeente.geojson"
         if own.exists():
             return own
-        if (self.data / "referentie" / "buurten.geojson").exists():
+        if self.buurten_path.parent == self.data / "referentie":
             return None
         return REFERENCE_DIR / "zoeterwoude_gemeente_2025_rd.geojson"
 

@@ -169,6 +169,10 @@ class InboxFile:
     mtime: float = 0.0
     superseded_by: Path | None = None
     error: str | None = None
+    # A register's own delivery without the month in its name (inbox/bag/bag-light.gpkg, an LV BAG
+    # extract): the month comes from the file itself; `maand_reden` says so, `formaat` names it.
+    maand_reden: str | None = None
+    formaat: str | None = None
 
     @property
     def sha256(self) -> str:
@@ -214,10 +218,25 @@ def scan_inbox(inbox: Path) -> list[InboxFile]:
             check_inbox_link(path, inbox)
             if path.is_dir():
                 continue  # a link to a folder of the inbox itself: its files are listed where they are
+        except ContractError as exc:
+            files.append(InboxFile(None, None, path, None, path.lstat().st_mtime, error=str(exc)))
+            continue
+        try:
             source, maand = parse_inbox_path(path)
             files.append(InboxFile(source, maand, path, None, path.stat().st_mtime))
         except ContractError as exc:
-            files.append(InboxFile(None, None, path, None, path.lstat().st_mtime, error=str(exc)))
+            entry = real_delivery(path)
+            if entry is not None and entry[1] is not None:
+                source, maand, reden, fmt = entry
+                files.append(InboxFile(source, maand, path, None, path.stat().st_mtime, maand_reden=reden,
+                                       formaat=fmt.label))
+            else:
+                error, formaat = str(exc), None
+                if entry is not None:  # recognised, but no month: usable only for a run that names one
+                    error = (f"{entry[3].herkend}, maar {entry[2]}; geef de maand mee: "
+                             "risicoradar run --maand JJJJ-MM")
+                    formaat = entry[3].label
+                files.append(InboxFile(None, None, path, None, path.lstat().st_mtime, error=error, formaat=formaat))
     groups: dict[tuple, list[InboxFile]] = {}
     for f in files:
         if f.source and f.source != "slachtoffers":
@@ -230,6 +249,22 @@ def scan_inbox(inbox: Path) -> list[InboxFile]:
         files,
         key=lambda f: (f.source or "~", f.maand or "", f.superseded_by is None, f.mtime, f.path.name),
     )
+
+
+def real_delivery(path: Path):
+    """(source, maand, reden, format) of a register's own BAG delivery in inbox/bag/ that has no
+    contract name (bag-light.gpkg, an LV BAG extract zip; `data_contracts.formats`), else None.
+    The name's other rules ('..', control characters, length) still hold."""
+    path = Path(path)
+    if path.parent.name.lower() != _folder_of("bag_verblijfsobject"):
+        return None
+    try:
+        check_name(Path(path.name).stem + ".gpkg")
+    except ContractError:
+        return None
+    from data_contracts.formats import inbox_entry  # the readers import this module
+
+    return inbox_entry(path)
 
 
 def same_month_note(files: list[InboxFile], source: str, maand: str, path: Path | None = None) -> str | None:

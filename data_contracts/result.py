@@ -129,6 +129,15 @@ class ValidationResult:
     rijen_in_bestand: int = 0
     kengetallen: dict = field(default_factory=dict)
     _rijen_geaccepteerd: int | None = field(default=None, repr=False)
+    # The register's own delivery when the file was one (data_contracts.formats.Delivery), and
+    # why the month is the month (a BAG delivery without a month in its name).
+    levering: object = None
+    maand_reden: str | None = None
+
+    @property
+    def formaat(self) -> str | None:
+        """The recognised delivery format as shown ("PDOK BAG GeoPackage"); None for a canonical file."""
+        return getattr(self.levering, "label", None)
 
     @property
     def geweigerd(self) -> bool:
@@ -147,6 +156,10 @@ class ValidationResult:
         if self.frame is not None:
             self._rijen_geaccepteerd = len(self.frame)
             self.frame = None
+        if self.levering is not None:  # the delivery's text table and footprints, as large
+            for name in ("table", "panden", "nevenadressen"):
+                if getattr(self.levering, name, None) is not None:
+                    setattr(self.levering, name, None)
 
     @property
     def path(self) -> Path | None:
@@ -185,6 +198,8 @@ class ValidationResult:
         }
         if self.maand:
             meta["maand"] = self.maand
+        if self.formaat:
+            meta["formaat"] = self.formaat
         for key, value in self.kengetallen.items():
             meta[f"kengetal_{key}"] = value
         return meta

@@ -29,7 +29,9 @@ from data_contracts.columns import (
     sorted_unique,
     prepare,
 )
+from data_contracts import formats as real_formats
 from data_contracts.contract import SOURCES, Contract, load_contract
+from data_contracts.formats import delivered
 from data_contracts.privacy import (
     AVG_ADVIES,
     VRIJE_TEKST_ADVIES,
@@ -70,6 +72,7 @@ def validate_file(
     today: date | None = None,
     max_mb: float | None = None,
     selectief_vanaf_mb: float | None = None,
+    maand: str | None = None,
 ) -> ValidationResult:
     """Check one inbox file against the contract of `source` (derived from the name when None).
 
@@ -83,29 +86,53 @@ def validate_file(
     gemeente is read for that gemeente's rows only). When the inbox holds another file for the
     same source and month, a warning says which one the monthly run uses.
 
+    A register's own delivery (PDOK's BAG GeoPackage, the LV BAG extract, the KvK API's JSON, BRP
+    counts per verblijfsobject; `data_contracts.formats`) is recognised and read into the
+    canonical table first; the result names it (`result.formaat`, a warning "herkend als …").
+    `maand` is the run's month (--maand): a BAG delivery without a month in its name is filed
+    under it, else under the month of its own metadata (`result.maand_reden` says which).
+
     Never raises for a bad file: the result says why it is refused. Errors that are not about the
     file (no memory, no access, a bug) are not caught here.
     """
     path = Path(path)
     today = today or date.today()
-    try:
-        source, maand = _identify(path, source)
-    except ContractError as exc:
-        return ValidationResult(
-            source=source or "onbekend", maand=None, paths=[path],
-            bevindingen=[Bevinding(bestand=safe_name(path.name), regel="bestandsnaam volgens de inbox-afspraken",
-                                   toelichting=exc.toelichting, advies=exc.advies or "Hernoem het bestand.")],
-        )
+    run_maand, maand_reden = maand, None
+    real = _real_format(path, source)
+    if real is not None and real.month_of_delivery is not None:  # a BAG delivery: month from the run or the file
+        source = real.source
+        maand, maand_reden = real_formats.month_of_delivery(path, run_maand)
+        if maand is None:
+            return ValidationResult(
+                source=source, maand=None, paths=[path],
+                bevindingen=[Bevinding(
+                    bestand=safe_name(path.name), regel="maand van de levering bekend", toelichting=maand_reden,
+                    advies=f"Geef de maand mee (risicoradar run --maand JJJJ-MM) of noem het bestand "
+                           f"{source}_JJJJ-MM{path.suffix}.")],
+            )
+    else:
+        try:
+            source, maand = _identify(path, source)
+        except ContractError as exc:
+            return ValidationResult(
+                source=source or "onbekend", maand=None, paths=[path],
+                bevindingen=[Bevinding(bestand=safe_name(path.name), regel="bestandsnaam volgens de inbox-afspraken",
+                                       toelichting=exc.toelichting, advies=exc.advies or "Hernoem het bestand.")],
+            )
     if source == "slachtoffers":
         from data_contracts.slachtoffers import validate_slachtoffers
 
         return validate_slachtoffers([path], today=today)
 
     contract = load_contract(source)
-    result = ValidationResult(source=source, maand=maand, paths=[path])
+    real = real or _real_format(path, source)
+    if real is not None and real.contract is not None:
+        contract = real.contract()  # a variant of the source's contract (BRP per verblijfsobject)
+    result = ValidationResult(source=source, maand=maand, paths=[path], maand_reden=maand_reden)
     month_ok = check_month(result, contract, maand, today)
     _note_same_month(result, path, source, maand)
-    table = read_table(result, path, contract, gemeente=gemeente, max_mb=max_mb, selectief_vanaf_mb=selectief_vanaf_mb)
+    table = read_table(result, path, contract, gemeente=gemeente, max_mb=max_mb, selectief_vanaf_mb=selectief_vanaf_mb,
+                       real=real)
     if table is None:
         return result
     result.waarschuwingen += table.waarschuwingen
@@ -113,7 +140,7 @@ def validate_file(
     if columns is None:
         return result
     if table.selectief and len(table.frame) == 0:
-        _check_gemeente(result, contract, pd.Series([], dtype=STRING), gemeente, table.andere_gemeenten)
+        check_gemeente(result, contract, pd.Series([], dtype=STRING), gemeente, table.andere_gemeenten)
         return result
     text, rij = data_rows(result, table, columns, contract)
     if text is None:
@@ -124,22 +151,45 @@ def validate_file(
 
     keep = np.ones(len(text), dtype=bool)
     if contract.gemeente_column:
-        _check_gemeente(result, contract, prepared.text[contract.gemeente_column], gemeente, table.andere_gemeenten)
-    _warn_implausible(result, contract, prepared, rij)
+        check_gemeente(result, contract, prepared.text[contract.gemeente_column], gemeente, table.andere_gemeenten)
+    if result.levering is not None:
+        result.kengetallen.update(result.levering.kengetallen)
+    warn_implausible(result, contract, prepared, rij)
     codes = None  # (file, BAG) address codes, computed once for both register rules
     reference = None
     if contract.reference_column and bag_hoofdadressen is not None:
-        reference = _reference(bag_hoofdadressen)
+        reference = reference_of(bag_hoofdadressen, contract.reference_column)
         codes = reference.codes_with(prepared.text[contract.reference_column])
     if contract.reference_column:
-        keep = _quarantine_unknown_addresses(result, contract, prepared, rij, codes, gemeente, maand, reference)
+        keep = quarantine_unknown_addresses(result, contract, prepared, rij, codes, gemeente, maand, reference)
     if source == "brp_adrestellingen":
-        _check_brp(result, contract, prepared, keep, reference, codes, vorige, maand)
+        check_brp(result, contract, prepared, keep, reference, codes, vorige, maand)
     if result.geweigerd:
         result.quarantaine = result.quarantaine.iloc[0:0]
         return result
     result.frame = typed_frame(prepared, rij, keep)
+    if real is not None and real.contract is not None:
+        result.frame = _as_source_frame(result.frame, source)
     return result
+
+
+def _real_format(path: Path, source: str | None):
+    """The registered real format of `path` among the contract sources (of `source`), or None."""
+    if source == "slachtoffers" or (source is not None and source not in SOURCES):
+        return None
+    fmt = real_formats.recognise(path, source)
+    return fmt if fmt is not None and fmt.source in SOURCES else None
+
+
+def _as_source_frame(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """A variant's accepted frame in the source's columns (BRP per verblijfsobject: nummeraanduiding_id
+    empty, the staging SQL gives it the object's hoofdadres), followed by the variant's own columns."""
+    base = list(load_contract(source).columns)
+    for column in base:
+        if column not in frame.columns:
+            frame[column] = pd.Series(pd.NA, index=frame.index, dtype=STRING)
+    extra = [c for c in frame.columns if c not in base and c != "rij"]
+    return frame[base + extra + ["rij"]]
 
 
 def _identify(path: Path, source: str | None) -> tuple[str, str | None]:
@@ -238,12 +288,18 @@ def read_table(
     gemeente: str | None = None,
     max_mb: float | None = None,
     selectief_vanaf_mb: float | None = None,
+    real=None,
 ) -> RawTable | None:
     """The file as text columns, or None (with a finding) when it cannot be read as a table.
 
     A file above the contract's maximum size is refused unread, except a BAG file of a run for one
     `gemeente` above `selectief_lezen_vanaf_mb`: of that, only the gemeente's rows are read.
+    A register's own format (`real`, from `data_contracts.formats`) is read by its reader (a BAG
+    reader reads only the gemeente's rows, whatever the file's size); a CSV or Parquet file gets
+    the contract's declared spellings and absent optional columns (`formats.delivered`).
     """
+    if real is not None:
+        return _read_delivery(result, path, contract, real, gemeente=gemeente, max_mb=max_mb)
     ext = path.suffix.lower().lstrip(".")
     if ext not in contract.formats:
         formats = " of ".join(f".{f}" for f in contract.formats)
@@ -278,6 +334,34 @@ def read_table(
         )
     if table.encoding == "Windows-1252":
         table.waarschuwingen.append("Bestand gelezen als Windows-1252 (geen UTF-8); controleer of letters als ë en ö goed zijn overgekomen.")
+    notes = delivered.add_absent_columns(table, contract) + delivered.apply_spellings(table, contract)
+    if notes:
+        result.levering = real_formats.Delivery(real_formats.CSV_FORMAT, real_formats.csv_label(contract.source), table, notes)
+        table.waarschuwingen += [f"{path.name} {result.levering.herkend}."] + notes
+    return table
+
+
+def _read_delivery(result: ValidationResult, path: Path, contract: Contract, real, *, gemeente: str | None,
+                   max_mb: float | None) -> RawTable | None:
+    """A register's own delivery read by its reader into the canonical table (`result.levering`)."""
+    selective = real.selective and gemeente and gemeente != "*"
+    if not selective and not check_size(result, path, contract, max_mb):
+        return None
+    try:
+        delivery = real.read(path, gemeente=gemeente or "*")
+    except Refused as refused:
+        result.bevindingen += refused.bevindingen
+        return None
+    delivery.maand, delivery.maand_reden = result.maand, result.maand_reden
+    result.levering = delivery
+    table = delivery.table
+    herkend = f"{path.name} {delivery.herkend}"
+    if result.maand_reden:
+        herkend += f"; maand {result.maand}: {result.maand_reden}"
+    table.waarschuwingen = [herkend + "."] + delivery.waarschuwingen + table.waarschuwingen
+    if "andere_gemeente" in delivery.kengetallen and gemeente and gemeente != "*":
+        # the reader left them out: counted as a selective read's rows of other gemeenten
+        table.andere_gemeenten = {"andere gemeenten": int(delivery.kengetallen["andere_gemeente"])}
     return table
 
 
@@ -537,13 +621,30 @@ def _check_key(result: ValidationResult, contract: Contract, prepared: Prepared,
 # --------------------------------------------------------------------------- rules between registers
 
 
-class _Reference:
-    """The month's BAG hoofdadressen, prepared once for the checks of every file that refers to it
-    (BRP, RNI, signalen, controles): ten million identifiers are not re-read per file."""
+class Reference:
+    """The month's BAG addresses, prepared once for the checks of every file that refers to it
+    (BRP, RNI, signalen, controles): ten million identifiers are not re-read per file.
 
-    def __init__(self, frame: pd.DataFrame):
-        self.ids = IdProfile(frame["nummeraanduiding_id"].astype(STRING))
-        self.is_woning = frame["is_woning"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    `frame` has nummeraanduiding_id and is_woning, one row per hoofdadres; optionally
+    `verblijfsobject_id` (then also rows for nevenadressen, with is_woning false): a woning then
+    counts once, and counts as inhabited when any of its addresses is among the file's.
+    `column` is the file's reference column: `verblijfsobject_id` compares the file with the
+    BAG's objects instead of its addresses (BRP per verblijfsobject).
+    """
+
+    def __init__(self, frame: pd.DataFrame, column: str = "nummeraanduiding_id"):
+        self.objects = None  # object code per row, when the frame names the objects
+        if column == "verblijfsobject_id":
+            woning = frame["is_woning"].astype("boolean").fillna(False)
+            objecten = pd.DataFrame({"id": frame["verblijfsobject_id"].astype(STRING), "w": woning})
+            objecten = objecten.groupby("id", sort=False, observed=True)["w"].any().reset_index()
+            ids, is_woning = objecten["id"].astype(STRING), objecten["w"]
+        else:
+            ids, is_woning = frame["nummeraanduiding_id"].astype(STRING), frame["is_woning"]
+            if "verblijfsobject_id" in frame.columns:
+                self.objects = pd.factorize(frame["verblijfsobject_id"].astype(STRING).to_numpy(), use_na_sentinel=True)[0]
+        self.ids = IdProfile(ids)
+        self.is_woning = is_woning.astype("boolean").fillna(False).to_numpy(dtype=bool)
         self._woningen = None
 
     def codes_with(self, file_ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -554,13 +655,18 @@ class _Reference:
         return file_codes, bag_codes
 
     def known(self, file_codes: np.ndarray, bag_codes: np.ndarray) -> np.ndarray:
-        """File codes (>= 0) that are a BAG hoofdadres."""
+        """File codes (>= 0) that are in the BAG (an address, or an object)."""
         if self.numeric:
             return (file_codes >= 0) & member_of(file_codes, self.ids.sorted_numbers())
         return isin_codes(file_codes, bag_codes)
 
     def n_woningen_among(self, bag_codes: np.ndarray, file_codes: np.ndarray) -> tuple[int, int]:
-        """(number of woningen, number of them whose hoofdadres is among `file_codes`)."""
+        """(number of woningen, number of them with an address among `file_codes`)."""
+        if self.objects is not None:
+            present = np.isin(bag_codes, file_codes[file_codes >= 0]) & (bag_codes >= 0)
+            woning_objects = np.unique(self.objects[self.is_woning & (self.objects >= 0)])
+            inhabited = np.unique(self.objects[present & (self.objects >= 0)])
+            return len(woning_objects), int(np.isin(woning_objects, inhabited).sum())
         if not self.numeric:
             woningen = pd.unique(bag_codes[self.is_woning & (bag_codes >= 0)])
             return len(woningen), int(isin_codes(woningen, file_codes).sum()) if len(woningen) else 0
@@ -570,13 +676,14 @@ class _Reference:
         return len(self._woningen), int(member_of(self._woningen, present).sum())
 
 
-_REFERENCE: list = []  # [(frame, _Reference)]: the last BAG hoofdadressen seen (held, so its id stays its own)
+_REFERENCE: list = []  # [(frame, column, Reference)]: the last BAG addresses seen (held, so its id stays its own)
 
 
-def _reference(frame: pd.DataFrame) -> _Reference:
-    if not (_REFERENCE and _REFERENCE[0][0] is frame):
-        _REFERENCE[:] = [(frame, _Reference(frame))]
-    return _REFERENCE[0][1]
+def reference_of(frame: pd.DataFrame, column: str = "nummeraanduiding_id") -> Reference:
+    """The prepared BAG reference of `frame` for a file's reference `column` (the last one is kept)."""
+    if not (_REFERENCE and _REFERENCE[0][0] is frame and _REFERENCE[0][1] == column):
+        _REFERENCE[:] = [(frame, column, Reference(frame, column))]
+    return _REFERENCE[0][2]
 
 
 def forget_reference() -> None:
@@ -584,7 +691,7 @@ def forget_reference() -> None:
     _REFERENCE.clear()
 
 
-def _check_gemeente(result: ValidationResult, contract: Contract, codes: pd.Series, gemeente: str,
+def check_gemeente(result: ValidationResult, contract: Contract, codes: pd.Series, gemeente: str,
                     skipped: dict[str, int] | None = None) -> None:
     """Rows of other gemeenten are counted (those left out by a selective read too); a file with
     none of the gemeente's rows is refused."""
@@ -613,7 +720,7 @@ def _check_gemeente(result: ValidationResult, contract: Contract, codes: pd.Seri
         )
 
 
-def _warn_implausible(result: ValidationResult, contract: Contract, prepared: Prepared, rij: np.ndarray) -> None:
+def warn_implausible(result: ValidationResult, contract: Contract, prepared: Prepared, rij: np.ndarray) -> None:
     for name, col in contract.columns.items():
         if col.warn_below is None:
             continue
@@ -633,7 +740,7 @@ def _fmt(value) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _quarantine_unknown_addresses(
+def quarantine_unknown_addresses(
     result: ValidationResult,
     contract: Contract,
     prepared: Prepared,
@@ -641,7 +748,7 @@ def _quarantine_unknown_addresses(
     codes: tuple[np.ndarray, np.ndarray] | None,
     gemeente: str,
     maand: str | None,
-    reference: _Reference | None = None,
+    reference: Reference | None = None,
 ) -> np.ndarray:
     """Rows whose filled-in address is not a hoofdadres of the month's BAG go to quarantine."""
     column = contract.reference_column
@@ -658,7 +765,8 @@ def _quarantine_unknown_addresses(
         return keep
     keep = ~unknown
     waar = "de BAG" if gemeente == "*" else f"de BAG van gemeente {gemeente}"
-    reden = f"{column} is geen hoofdadres in {waar} (maand {maand})"
+    wat = "verblijfsobject" if column == "verblijfsobject_id" else "hoofdadres"
+    reden = f"{column} is geen {wat} in {waar} (maand {maand})"
     result.quarantaine = pd.DataFrame({
         "bestand": pd.array([result.bestand] * int(unknown.sum()), dtype="string"),
         "rij": pd.array(rij[unknown], dtype="Int64"),
@@ -675,12 +783,12 @@ def _quarantine_unknown_addresses(
     return keep
 
 
-def _check_brp(
+def check_brp(
     result: ValidationResult,
     contract: Contract,
     prepared: Prepared,
     keep: np.ndarray,
-    reference: _Reference | None,
+    reference: Reference | None,
     codes: tuple[np.ndarray, np.ndarray] | None,
     vorige: dict | None,
     maand: str | None,

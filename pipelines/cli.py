@@ -21,6 +21,7 @@ from pathlib import Path
 
 import click
 
+from assets.ingest.inbox import RUN_MONTH_ENV
 from assets.settings import DATA_ENV, PROJECT_DIR, InstellingenFout, Settings
 from data_contracts.months import is_month, last_completed_month, month_range
 from pipelines.runs import UI_LOCATION, inbox_months, run_months
@@ -133,6 +134,7 @@ def run(maand, van, tot, gemeente, data_dir) -> None:
     if maand:
         _check_month(maand, source)
         months = [maand]
+        os.environ[RUN_MONTH_ENV] = maand  # a BAG delivery without a month in its name serves this month
     elif van or tot:
         first, last = van or tot, tot or van
         _check_month(first, source)

@@ -70,8 +70,49 @@ def month_status(settings: Settings) -> list[str]:
     notes = sorted({note for f in files if f.error is None and f.source and f.maand
                     and (note := same_month_note(files, f.source, f.maand))})
     unusable = [f for f in files if f.error is not None]
+    recognised = recognised_deliveries(settings, files)
+    if recognised:
+        lines += ["", "Herkende leveringen (geen canoniek bestand van het contract):"] + recognised
     if notes or unusable:
         lines += ["", "Let op in de inbox:"]
         lines += [f"- {note}" for note in notes]
         lines += [f"- niet gebruikt: {f.path.relative_to(settings.inbox)}: {f.error}" for f in unusable]
     return lines
+
+
+def recognised_deliveries(settings: Settings, files: list) -> list[str]:
+    """One line per inbox file in a register's own format (and the month it is filed under, and why),
+    and per month in the warehouse a source loaded from such a format (audit.bronnen_maand.formaat)."""
+    from data_contracts.formats import recognise
+
+    lines = []
+    for f in files:
+        if f.error is not None or not f.source:
+            continue
+        label = f.formaat
+        if label is None and (fmt := recognise(f.path, f.source)) is not None:
+            label = fmt.label
+        if label:
+            waarom = f"; maand {f.maand}: {f.maand_reden}" if f.maand_reden else ""
+            lines.append(f"- {f.path.relative_to(settings.inbox)}: herkend als {label}{waarom}")
+    for maand, bron, formaat in _loaded_formats(settings):
+        lines.append(f"- {maand} {KORT.get(bron, bron)} verwerkt als {formaat}")
+    return lines
+
+
+def _loaded_formats(settings: Settings) -> list[tuple[str, str, str]]:
+    import duckdb
+
+    if not settings.warehouse.exists():
+        return []
+    try:
+        con = duckdb.connect(str(settings.warehouse), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        return con.execute("SELECT maand, bron, formaat FROM audit.bronnen_maand WHERE formaat IS NOT NULL "
+                           "ORDER BY maand, bron").fetchall()
+    except duckdb.Error:  # a warehouse of before the column, or without the table
+        return []
+    finally:
+        con.close()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import sqlite3
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 WPL = {"2608": ("Zoeterwoude", "0638"), "2088": ("Leiden", "0546")}
@@ -50,6 +51,55 @@ CANONICAL = ["identificatie", "nummeraanduiding_hoofdadres_identificatie", "open
              "huisnummer", "huisletter", "toevoeging", "postcode", "gebruiksdoel", "oppervlakte", "status",
              "pand_identificatie", "bouwjaar", "bronhouder_identificatie", "x", "y"]
 STAND = "2026-10-08"
+NEVENADRESSEN = {"0638010000000002": ("0638200000000022",)}  # object ...0002 also has a nevenadres
+GWR = [("2608", "0999", "2009-01-01", "2015-01-01"), ("2608", "0638", "2015-01-01", None), ("2088", "0546", "2009-01-01", None)]
+
+
+@dataclass
+class Facts:
+    """BAG facts in the registers' terms: woonplaatsen {id: (naam, gemeente)}, openbare ruimten
+    {id: (naam, verkorte naam, woonplaats)}, verblijfsobjecten (tuples as VBO), panden {id: (bouwjaar,
+    status, x, y)}, nevenadressen per object, GEM-WPL-RELATIE rows and the extract's date."""
+
+    wpl: dict
+    opr: dict
+    vbo: list
+    pnd: dict
+    nevenadressen: dict = field(default_factory=dict)
+    gwr: list = field(default_factory=list)
+    stand: str = STAND
+
+
+DEFAULT = Facts(WPL, OPR, VBO, PND, NEVENADRESSEN, GWR, STAND)
+
+
+def facts_from_canonical_csv(path: Path, stand: str) -> Facts:
+    """The facts of a canonical BAG CSV (`;`, the contract's header) in the registers' terms: the
+    woonplaats and openbare-ruimte identifiers the canonical file does not carry are made up, one
+    per distinct name; each object lies in its own pand (with its bouwjaar)."""
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    wpl_ids, wpl = {}, {}
+    for r in rows:
+        naam = r["woonplaats_naam"]
+        if naam not in wpl_ids:
+            wpl_ids[naam] = f"{9000 + len(wpl_ids)}"
+            wpl[wpl_ids[naam]] = (naam, r["bronhouder_identificatie"])
+    opr_ids, opr, vbo, pnd = {}, {}, [], {}
+    for r in rows:
+        key = (r["openbare_ruimte_naam"], r["woonplaats_naam"])
+        if key not in opr_ids:
+            opr_ids[key] = f"{r['bronhouder_identificatie']}30{len(opr_ids) + 1:010d}"
+            opr[opr_ids[key]] = (key[0], key[0], wpl_ids[key[1]])
+        x, y = float(r["x"]), float(r["y"])
+        vbo.append((r["identificatie"], r["nummeraanduiding_hoofdadres_identificatie"], opr_ids[key],
+                    int(r["huisnummer"]), r["huisletter"] or None, r["toevoeging"] or None, r["postcode"] or None,
+                    r["gebruiksdoel"].split(","), int(r["oppervlakte"]), r["status"], [r["pand_identificatie"]], x, y))
+        pnd.setdefault(r["pand_identificatie"], (int(r["bouwjaar"]), "Pand in gebruik", x, y))
+    gwr = [(w, gemeente, "2009-01-01", None) for w, (_, gemeente) in wpl.items()]
+    return Facts(wpl, opr, vbo, pnd, {}, gwr, stand)
 
 
 def _square(x: float, y: float, half: float = 5.0):
@@ -58,8 +108,9 @@ def _square(x: float, y: float, half: float = 5.0):
     return shapely.box(x - half, y - half, x + half, y + half)
 
 
-def _vbo_row(v, pand):
+def _vbo_row(v, pand, f: Facts = DEFAULT):
     ident, num, opr, nr, letter, toev, pc, doelen, opp, status, panden, x, y = v
+    OPR, WPL, PND = f.opr, f.wpl, f.pnd  # noqa: N806
     naam, kort, wpl = OPR[opr]
     return {
         "rdf_seealso": f"http://bag.basisregistraties.overheid.nl/bag/id/verblijfsobject/{ident}",
@@ -72,16 +123,17 @@ def _vbo_row(v, pand):
 
 
 def write_pdok_gpkg(path: Path, *, extra_columns: dict | None = None, last_change: str = "2026-10-08T04:12:00.000Z",
-                    with_pand: bool = True) -> Path:
+                    with_pand: bool = True, facts: Facts = DEFAULT) -> Path:
     """PDOK's bag-light.gpkg layout: layer verblijfsobject (FID feature_id, POINT geom), one row per pand."""
     import geopandas as gpd
     import pandas as pd
     import shapely
 
+    VBO, PND = facts.vbo, facts.pnd  # noqa: N806
     rows = []
     for v in VBO:
         for pand in v[10]:
-            rows.append({**_vbo_row(v, pand), "geom": shapely.Point(v[11], v[12])})
+            rows.append({**_vbo_row(v, pand, facts), "geom": shapely.Point(v[11], v[12])})
     frame = pd.DataFrame(rows)
     for column, values in (extra_columns or {}).items():
         frame[column] = values
@@ -140,13 +192,13 @@ _NS = (
 )
 
 
-def _stand_document(kind: str, objects: list[str]) -> str:
+def _stand_document(kind: str, objects: list[str], stand: str = STAND) -> str:
     stands = "".join(f"<sl:stand><sl-bag-extract:bagObject>{o}</sl-bag-extract:bagObject></sl:stand>" for o in objects)
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<sl-bag-extract:bagStand {_NS}>'
         "<sl-bag-extract:bagInfo><selecties-extract:Gebied-Registratief><selecties-extract:Gebied-NLD/>"
         "</selecties-extract:Gebied-Registratief><selecties-extract:LVC-Extract>"
-        f"<selecties-extract:StandTechnischeDatum>{STAND}</selecties-extract:StandTechnischeDatum>"
+        f"<selecties-extract:StandTechnischeDatum>{stand}</selecties-extract:StandTechnischeDatum>"
         "</selecties-extract:LVC-Extract></sl-bag-extract:bagInfo>"
         "<sl:standBestand><sl:dataset>LVBAG</sl:dataset><sl:inhoud><sl:gebied>Nederland</sl:gebied>"
         f"<sl:leveringsId>0000000001</sl:leveringsId><sl:objectTypen><sl:objectType>{kind}</sl:objectType>"
@@ -169,11 +221,13 @@ def _ref(kind: str, domain: str, ident: str) -> str:
     return f'<Objecten-ref:{kind} domein="NL.IMBAG.{domain}">{ident}</Objecten-ref:{kind}>'
 
 
-def _vbo_xml(v, voorkomen: str, oppervlakte: int) -> str:
+def _vbo_xml(v, voorkomen: str, oppervlakte: int, nevenadressen: tuple[str, ...] = ()) -> str:
     ident, num, _, _, _, _, _, doelen, _, status, panden, x, y = v
+    neven = "".join("<Objecten:heeftAlsNevenadres>" + _ref("NummeraanduidingRef", "Nummeraanduiding", n)
+                    + "</Objecten:heeftAlsNevenadres>" for n in nevenadressen)
     return (
         "<Objecten:Verblijfsobject><Objecten:heeftAlsHoofdadres>" + _ref("NummeraanduidingRef", "Nummeraanduiding", num)
-        + "</Objecten:heeftAlsHoofdadres>" + voorkomen
+        + "</Objecten:heeftAlsHoofdadres>" + neven + voorkomen
         + f'<Objecten:identificatie domein="NL.IMBAG.Verblijfsobject">{ident}</Objecten:identificatie>'
         + '<Objecten:geometrie><Objecten:punt><gml:Point srsName="urn:ogc:def:crs:EPSG::28992" srsDimension="3">'
         + f"<gml:pos>{x} {y} 0.0</gml:pos></gml:Point></Objecten:punt></Objecten:geometrie>"
@@ -203,8 +257,8 @@ def _num_xml(v) -> str:
     )
 
 
-def _opr_xml(ident: str) -> str:
-    naam, kort, wpl = OPR[ident]
+def _opr_xml(ident: str, f: Facts = DEFAULT) -> str:
+    naam, kort, wpl = f.opr[ident]
     verkort = (f"<Objecten:verkorteNaam><nen5825:VerkorteNaamOpenbareRuimte><nen5825:verkorteNaam>{kort}"
                "</nen5825:verkorteNaam></nen5825:VerkorteNaamOpenbareRuimte></Objecten:verkorteNaam>") if kort != naam else ""
     return (
@@ -224,8 +278,8 @@ def _polygon_xml(x: float, y: float, half: float = 5.0, dim: int = 3) -> str:
             f'<gml:posList count="5">{coords}</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>')
 
 
-def _wpl_xml(ident: str) -> str:
-    naam = WPL[ident][0]
+def _wpl_xml(ident: str, f: Facts = DEFAULT) -> str:
+    naam = f.wpl[ident][0]
     x, y = (97000.0, 459000.0) if ident == "2608" else (93500.0, 463500.0)
     return (
         f'<Objecten:Woonplaats><Objecten:identificatie domein="NL.IMBAG.Woonplaats">{ident}</Objecten:identificatie>'
@@ -237,8 +291,8 @@ def _wpl_xml(ident: str) -> str:
     )
 
 
-def _pnd_xml(ident: str) -> str:
-    bouwjaar, status, x, y = PND[ident]
+def _pnd_xml(ident: str, f: Facts = DEFAULT) -> str:
+    bouwjaar, status, x, y = f.pnd[ident]
     return (
         f'<Objecten:Pand><Objecten:identificatie domein="NL.IMBAG.Pand">{ident}</Objecten:identificatie>'
         f"<Objecten:geometrie>{_polygon_xml(x, y)}</Objecten:geometrie>"
@@ -272,13 +326,13 @@ def _gwr_xml(relations: list[tuple[str, str, str, str | None]]) -> str:
     )
 
 
-def _levering_xml() -> str:
+def _levering_xml(stand: str = STAND) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<xb:BAG-Extract-Levering '
         'xmlns:xb="http://www.kadaster.nl/schemas/lvbag/extract-levering/v20200601" '
         'xmlns:selecties-extract="http://www.kadaster.nl/schemas/lvbag/extract-selecties/v20200601">'
         "<xb:SelectieGegevens><selecties-extract:LVC-Extract>"
-        f"<selecties-extract:StandTechnischeDatum>{STAND}</selecties-extract:StandTechnischeDatum>"
+        f"<selecties-extract:StandTechnischeDatum>{stand}</selecties-extract:StandTechnischeDatum>"
         "</selecties-extract:LVC-Extract><selecties-extract:Gebied-Registratief><selecties-extract:Gebied-NLD/>"
         "</selecties-extract:Gebied-Registratief></xb:SelectieGegevens></xb:BAG-Extract-Levering>"
     )
@@ -292,31 +346,32 @@ def _inner_zip(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def write_lvbag_zip(path: Path, *, with_gwr: bool = True) -> Path:
+def write_lvbag_zip(path: Path, *, with_gwr: bool = True, facts: Facts = DEFAULT) -> Path:
     """lvbag-extract-nl.zip as the Kadaster nests it: per object type an inner zip of XML files,
     GEM-WPL-RELATIE-<ddmmyyyy>.zip and Leveringsdocument-BAG-Extract.xml."""
-    day = "08102026"
+    f = facts
+    VBO, OPR, WPL, PND = f.vbo, f.opr, f.wpl, f.pnd  # noqa: N806
+    year, month, dom = f.stand.split("-")
+    day = f"{dom}{month}{year}"
     vbo = []
     for v in VBO:
         if v[0] == "0638010000000001":  # an ended voorkomen before the current one
             vbo.append(_vbo_xml(v, _voorkomen(1, "2001-03-01", "2020-05-01"), 80))
             vbo.append(_vbo_xml(v, _voorkomen(2, "2020-05-01"), v[8]))
         else:
-            vbo.append(_vbo_xml(v, _voorkomen(1, "2001-03-01"), v[8]))
+            vbo.append(_vbo_xml(v, _voorkomen(1, "2001-03-01"), v[8], f.nevenadressen.get(v[0], ())))
     parts = {
-        f"9999VBO{day}.zip": {f"9999VBO{day}-000001.xml": _stand_document("VBO", vbo[:3]),
-                              f"9999VBO{day}-000002.xml": _stand_document("VBO", vbo[3:])},
-        f"9999NUM{day}.zip": {f"9999NUM{day}-000001.xml": _stand_document("NUM", [_num_xml(v) for v in VBO])},
-        f"9999OPR{day}.zip": {f"9999OPR{day}-000001.xml": _stand_document("OPR", [_opr_xml(o) for o in OPR])},
-        f"9999WPL{day}.zip": {f"9999WPL{day}-000001.xml": _stand_document("WPL", [_wpl_xml(w) for w in WPL])},
-        f"9999PND{day}.zip": {f"9999PND{day}-000001.xml": _stand_document("PND", [_pnd_xml(p) for p in PND])},
+        f"9999VBO{day}.zip": {f"9999VBO{day}-000001.xml": _stand_document("VBO", vbo[:3], f.stand),
+                              f"9999VBO{day}-000002.xml": _stand_document("VBO", vbo[3:], f.stand)},
+        f"9999NUM{day}.zip": {f"9999NUM{day}-000001.xml": _stand_document("NUM", [_num_xml(v) for v in VBO], f.stand)},
+        f"9999OPR{day}.zip": {f"9999OPR{day}-000001.xml": _stand_document("OPR", [_opr_xml(o, f) for o in OPR], f.stand)},
+        f"9999WPL{day}.zip": {f"9999WPL{day}-000001.xml": _stand_document("WPL", [_wpl_xml(w, f) for w in WPL], f.stand)},
+        f"9999PND{day}.zip": {f"9999PND{day}-000001.xml": _stand_document("PND", [_pnd_xml(p, f) for p in PND], f.stand)},
     }
     if with_gwr:
-        relations = [("2608", "0999", "2009-01-01", "2015-01-01"), ("2608", "0638", "2015-01-01", None),
-                     ("2088", "0546", "2009-01-01", None)]
-        parts[f"GEM-WPL-RELATIE-{day}.zip"] = {f"GEM-WPL-RELATIE-{day}.xml": _gwr_xml(relations)}
+        parts[f"GEM-WPL-RELATIE-{day}.zip"] = {f"GEM-WPL-RELATIE-{day}.xml": _gwr_xml(f.gwr)}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
-        z.writestr("Leveringsdocument-BAG-Extract.xml", _levering_xml())
+        z.writestr("Leveringsdocument-BAG-Extract.xml", _levering_xml(f.stand))
         for name, files in parts.items():
             z.writestr(name, _inner_zip(files))
     return path

@@ -24,7 +24,6 @@ from data_contracts.formats import (  # noqa: E402
     inbox_entry,
     month_of_delivery,
     recognise,
-    store_panden,
     validate_delivery,
 )
 from data_contracts.formats import cbs_buurten  # noqa: E402
@@ -119,9 +118,16 @@ def test_pand_footprints_are_kept(files, tmp_path):
         "0638100000000001", "0638100000000002", "0638100000000003", "0638100000000004"]
     _, from_xml = validate_delivery(files["lvbag"], gemeente="0638", today=TODAY)
     assert from_xml.panden.column("identificatie").to_pylist() == sorted(delivery.panden.column("identificatie").to_pylist())
+    from assets.ingest.month import store_bag_extras
+    from assets.warehouse import ensure_schema, month_params
+
     con = duckdb.connect()
-    con.execute("CREATE SCHEMA staging")
-    assert store_panden(con, delivery.panden, "2026-10") == 4
+    ensure_schema(con)
+    tabellen = store_bag_extras(con, month_params("2026-10"), delivery)
+    assert tabellen == {"staging.bag_pand": 4, "staging.bag_nevenadres": 0}  # PDOK's bag-light has no nevenadressen
+    # the LV BAG lists nevenadressen (stored per object of the month's staging BAG, tests/test_real_formats_e2e.py)
+    assert from_xml.nevenadressen.to_pylist() == [
+        {"verblijfsobject_id": "0638010000000002", "nummeraanduiding_id": "0638200000000022"}]
     area = con.sql("SELECT geometrie_wkb FROM staging.bag_pand WHERE identificatie = '0638100000000002'").fetchall()[0][0]
     assert shapely.from_wkb(bytes(area)).area == pytest.approx(100.0)
 

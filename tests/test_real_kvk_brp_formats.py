@@ -147,8 +147,9 @@ def test_kvk_csv_without_the_optional_columns_is_accepted(tmp_path):
     assert not result.geweigerd, result.meldingen()
     pd.testing.assert_frame_equal(result.frame, canonical)
     assert any("'sbi_codes_neven', 'werkzame_personen' ontbreken" in w for w in result.waarschuwingen)
-    # today's door refuses the same file: the integration still has to call this reader
-    assert validate_file(path, today=TODAY).geweigerd
+    # the door itself reads it so (validate_file is what the monthly run and valideer call)
+    result = validate_file(path, today=TODAY)
+    assert not result.geweigerd and result.formaat == "KvK-CSV met API-waarden"
 
 
 def test_api_json_with_person_data_is_refused(tmp_path):

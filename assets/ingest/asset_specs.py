@@ -18,6 +18,12 @@ BESCHRIJVING = {
     "controles": "Uitgevoerde controles en hun uitkomst (voor de evaluatie van de score).",
 }
 
+# Tables filled from the BAG delivery besides staging.bag_verblijfsobject (empty for a canonical CSV).
+EXTRA_BAG_TABLES = {
+    "bag_nevenadres": "Nevenadressen van de verblijfsobjecten (LV BAG-extract); BRP-aantallen op een nevenadres tellen bij het object.",
+    "bag_pand": "Pandcontouren (WKB, RD) van de panden waarin de verblijfsobjecten liggen (PDOK GeoPackage of LV BAG-extract).",
+}
+
 
 def specs() -> list[dg.AssetSpec]:
     out = []
@@ -33,6 +39,8 @@ def specs() -> list[dg.AssetSpec]:
                 deps=asset_deps(f"staging.{source}"),
             )
         )
+        if source == "bag_verblijfsobject":  # yielded in this order: they follow the BAG, the others read them
+            out += [_extra_bag_spec(table, description) for table, description in EXTRA_BAG_TABLES.items()]
     out.append(
         dg.AssetSpec(
             dg.AssetKey(["staging", "quarantaine"]),
@@ -44,6 +52,17 @@ def specs() -> list[dg.AssetSpec]:
         )
     )
     return out
+
+
+def _extra_bag_spec(table: str, description: str) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        dg.AssetKey(["staging", table]),
+        description=description + f" Tabel staging.{table}; uit de BAG-levering van inbox/bag/.",
+        group_name="ingest",
+        owners=OWNERS,
+        kinds={"duckdb"},
+        deps=asset_deps(f"staging.{table}"),
+    )
 
 
 def check_specs() -> list[dg.AssetCheckSpec]:

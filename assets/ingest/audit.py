@@ -24,6 +24,7 @@ def record_sources(con, maand: str, verslag: dict) -> None:
                 "andere_gemeente": v.andere_gemeente,
                 "matchpercentage": v.matchpercentage,
                 "waarschuwingen": json.dumps(v.waarschuwingen, ensure_ascii=False),
+                "formaat": v.formaat,
             }
             for v in verslag.values()
         ]
@@ -50,6 +51,7 @@ def log_validations(con, results: list, maand: str | None, run_id: str | None) -
                 "waarschuwingen": json.dumps(list(r.waarschuwingen), ensure_ascii=False),
                 "bevindingen": json.dumps(r.meldingen(), ensure_ascii=False),
                 "run_id": run_id,
+                "formaat": getattr(r, "formaat", None),
             }
         )
     if not rows:

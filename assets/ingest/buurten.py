@@ -14,11 +14,27 @@ import pandas as pd
 import shapely
 
 
+class BuurtenGeweigerd(Exception):
+    """The buurten file (a CBS wijk- en buurtkaart in <data>/referentie/) cannot be used; Dutch message."""
+
+
 @lru_cache(maxsize=4)
 def read_buurten(path: str) -> pd.DataFrame:
-    """buurtcode, buurtnaam, gemeentecode and shapely geometry (EPSG:28992) of a buurten file."""
+    """buurtcode, buurtnaam, gemeentecode and shapely geometry (EPSG:28992) of a buurten file.
+
+    A CBS wijk- en buurtkaart (GeoPackage, any release; `data_contracts.formats.cbs_buurten`)
+    is read by its reader: its buurten layer, water left out. Raises BuurtenGeweigerd (Dutch)
+    when such a file holds no buurten."""
     import geopandas as gpd  # lazy: geopandas costs a second at import
 
+    from data_contracts.formats import cbs_buurten
+    from data_contracts.reading import Refused
+
+    if Path(path).suffix.lower() == ".gpkg" and cbs_buurten.recognise(Path(path)):
+        try:
+            return cbs_buurten.read(Path(path), gemeente=None).frame
+        except Refused as exc:
+            raise BuurtenGeweigerd(str(exc)) from None
     frame = gpd.read_file(path)
     if frame.crs is not None and frame.crs.to_epsg() != 28992:
         frame = frame.to_crs(28992)

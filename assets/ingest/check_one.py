@@ -17,10 +17,11 @@ from assets.settings import Settings
 
 def _bag_in_memory(bag_path: Path, settings: Settings, maand: str):
     from assets.ingest.inbox import validate
+    from assets.ingest.month import store_bag_extras
     from assets.ingest.raw import write_raw
     from assets.warehouse import ensure_schema, month_params, replace_month
 
-    result = validate(bag_path, "bag_verblijfsobject", settings)
+    result = validate(bag_path, "bag_verblijfsobject", settings, maand=maand)
     if result.geweigerd:
         return None, f"Het BAG-bestand {bag_path.name} is zelf geweigerd; adressen zijn niet gecontroleerd."
     con = duckdb.connect()
@@ -29,7 +30,8 @@ def _bag_in_memory(bag_path: Path, settings: Settings, maand: str):
     no_buurten = pd.DataFrame({"identificatie": pd.Series(dtype=str), "buurtcode": pd.Series(dtype=str)})
     replace_month(con, "staging.bag_verblijfsobject", {**month_params(maand), "gemeente": settings.gemeentecode},
                   frames={"bag_buurt": no_buurten})
-    return con, f"Adressen gecontroleerd tegen {bag_path.name}."
+    store_bag_extras(con, month_params(maand), result.levering)  # nevenadressen count as addresses
+    return con, f"Adressen gecontroleerd tegen {bag_path.name}" + (f" ({result.formaat})." if result.formaat else ".")
 
 
 def _bag_from_warehouse(settings: Settings, maand: str):
@@ -41,8 +43,9 @@ def _bag_from_warehouse(settings: Settings, maand: str):
         return None, None
     try:
         bag = wh.execute("SELECT * FROM staging.bag_verblijfsobject WHERE maand = $m", {"m": maand}).df()
+        neven = wh.execute("SELECT * FROM staging.bag_nevenadres WHERE maand = $m", {"m": maand}).df()
     except duckdb.Error:
-        bag = pd.DataFrame()
+        bag = neven = pd.DataFrame()
     finally:
         wh.close()
     if bag.empty:
@@ -53,6 +56,9 @@ def _bag_from_warehouse(settings: Settings, maand: str):
     ensure_schema(con)
     con.register("_bag", bag)
     con.execute("INSERT INTO staging.bag_verblijfsobject BY NAME SELECT * FROM _bag")
+    if not neven.empty:
+        con.register("_neven", neven)
+        con.execute("INSERT INTO staging.bag_nevenadres BY NAME SELECT * FROM _neven")
     return con, f"Adressen gecontroleerd tegen de BAG van {maand} in het warehouse (alleen-lezen)."
 
 
@@ -62,18 +68,29 @@ def check_file(path: Path, settings: Settings) -> tuple[list[str], bool]:
     from assets.ingest.kvk import load_kvk
     from assets.ingest.raw import write_raw
     from assets.ingest.sbi import sbi_prefixes
+    from assets.ingest.month import REFERENCE_SQL
     from assets.warehouse import month_params
-    from data_contracts import parse_inbox_path, validate_slachtoffers
+    from data_contracts import ContractError, parse_inbox_path, validate_slachtoffers
+    from data_contracts.reading import real_delivery
 
     path = path.resolve()
-    source, maand = parse_inbox_path(path)
+    try:
+        source, maand = parse_inbox_path(path)
+    except ContractError:
+        entry = real_delivery(path)  # bag-light.gpkg, an LV BAG extract: the month from the file itself
+        if entry is None:
+            raise
+        source, maand = entry[0], entry[1]
     if source == "slachtoffers":
         result = validate_slachtoffers([path])
         return _lines(path, result, []), not result.geweigerd
 
     con, herkomst = None, None
     if source in REFERENTIAL or source == "kvk_vestigingen":
-        candidates = sorted((path.parent.parent / "bag").glob(f"bag_verblijfsobject_{maand}.*"))
+        bag_dir = path.parent.parent / "bag"
+        candidates = sorted(bag_dir.glob(f"bag_verblijfsobject_{maand}.*")) or sorted(
+            p for p in (bag_dir.iterdir() if bag_dir.is_dir() else [])
+            if (entry := real_delivery(p)) is not None and entry[1] == maand)
         if candidates:
             con, herkomst = _bag_in_memory(candidates[-1], settings, maand)
         if con is None and herkomst is None:
@@ -83,10 +100,7 @@ def check_file(path: Path, settings: Settings) -> tuple[list[str], bool]:
 
     context = {}
     if con is not None and source in REFERENTIAL:
-        context["bag_hoofdadressen"] = con.execute(
-            "SELECT nummeraanduiding_hoofdadres_identificatie AS nummeraanduiding_id, is_woning "
-            "FROM staging.bag_verblijfsobject"
-        ).df()
+        context["bag_hoofdadressen"] = con.execute(REFERENCE_SQL, {"maand": maand}).df()
     result = validate(path, source, settings, **context)
     extra = [herkomst] if herkomst else []
     if con is not None and source == "kvk_vestigingen" and not result.geweigerd:
@@ -107,6 +121,8 @@ def check_file(path: Path, settings: Settings) -> tuple[list[str], bool]:
 
 def _lines(path: Path, result, extra: list[str]) -> list[str]:
     lines = []
+    herkend = f"{path.name} herkend als "
+    notes = [w for w in result.waarschuwingen if w.startswith(herkend)]
     if result.geweigerd:
         lines.append(f"GEWEIGERD: {path.name}")
         lines += result.meldingen()
@@ -117,6 +133,10 @@ def _lines(path: Path, result, extra: list[str]) -> list[str]:
         if q:
             for r in result.quarantaine.head(20).itertuples():
                 lines.append(f"  quarantaine rij {r.rij}, kolom {r.kolom}: {r.reden} ({r.waarde})")
-    lines += [f"Waarschuwing: {w}" for w in result.waarschuwingen]
+    # the recognised format and the month it is filed under (and why) are facts, not warnings
+    lines += [f"Formaat: {w[len(path.name) + 1:]}" for w in notes]
+    if result.maand_reden and not notes:
+        lines.append(f"Maand: {result.maand} ({result.maand_reden}).")
+    lines += [f"Waarschuwing: {w}" for w in result.waarschuwingen if w not in notes]
     lines += extra
     return lines

@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 
 from assets.ingest.audit import record_sources
-from assets.ingest.buurten import buurt_index, read_buurten
-from assets.ingest.inbox import INBOX_FOLDER, MONTHLY_SOURCES, REFERENTIAL, REQUIRED_SOURCES, month_files, validate
+from assets.ingest.buurten import BuurtenGeweigerd, buurt_index, read_buurten
+from assets.ingest.inbox import (
+    INBOX_FOLDER, MONTHLY_SOURCES, REFERENTIAL, REQUIRED_SOURCES, RUN_MONTH_REASON, month_files, validate,
+)
 from assets.ingest.kvk import load_kvk
 from assets.ingest.raw import write_quarantine, write_raw
 from assets.ingest.sbi import sbi_prefixes
@@ -46,6 +48,8 @@ class BronVerslag:
     matchpercentage: float | None = None
     waarschuwingen: list[str] = field(default_factory=list)
     result: object = None
+    formaat: str | None = None  # the recognised delivery format ("PDOK BAG GeoPackage"); None = canonical
+    tabellen: dict = field(default_factory=dict)  # further tables the file filled, with their rows
 
 
 def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict) -> dict[str, BronVerslag]:
@@ -64,7 +68,9 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
     verslag: dict[str, BronVerslag] = {}
 
     # BAG first: every other register is checked against it.
-    bag = validate(files["bag_verblijfsobject"].path, "bag_verblijfsobject", settings)
+    bag_file = files["bag_verblijfsobject"]
+    run_month = {"maand": maand} if bag_file.maand_reden == RUN_MONTH_REASON else {}
+    bag = validate(bag_file.path, "bag_verblijfsobject", settings, **run_month)
     bag.sha256 = files["bag_verblijfsobject"].sha256  # audit.validatielog: which file, refused or not
     if bag.geweigerd:
         raise MaandGeweigerd(maand, bag.meldingen(), [bag])
@@ -74,27 +80,33 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
         if settings.gemeentecode == "*"
         else (frame["bronhouder_identificatie"] == settings.gemeentecode).fillna(False).astype(bool)
     )
-    buurten = read_buurten(str(settings.buurten_path))
+    try:
+        buurten = read_buurten(str(settings.buurten_path))
+    except BuurtenGeweigerd as exc:
+        raise MaandGeweigerd(maand, [str(exc)], [bag]) from None
     bag_buurt = _bag_buurt(frame, in_gemeente.to_numpy(), buurten)
     write_raw(con, "bag_verblijfsobject", frame, maand, files["bag_verblijfsobject"].path.name)
     n_bag = replace_month(con, "staging.bag_verblijfsobject", {**params, "gemeente": settings.gemeentecode},
                           frames={"bag_buurt": bag_buurt})
+    levering = bag.levering
+    andere = int((~in_gemeente).sum())
+    if levering is not None and "andere_gemeente" in levering.kengetallen:
+        andere = int(levering.kengetallen["andere_gemeente"])  # left out by the reader, not in the frame
+    tabellen = store_bag_extras(con, params, levering)
     verslag["bag_verblijfsobject"] = BronVerslag(
         bron="bag_verblijfsobject",
         bestand=files["bag_verblijfsobject"].path.name,
         sha256=files["bag_verblijfsobject"].sha256,
         rijen=len(frame),
         geaccepteerd=n_bag,
-        andere_gemeente=int((~in_gemeente).sum()),
+        andere_gemeente=andere,
         waarschuwingen=list(bag.waarschuwingen),
         result=bag,
+        formaat=bag.formaat,
+        tabellen=tabellen,
     )
 
-    hoofdadressen = _arrow_frame(con.sql(
-        "SELECT nummeraanduiding_hoofdadres_identificatie AS nummeraanduiding_id, is_woning "
-        "FROM staging.bag_verblijfsobject WHERE maand = $maand",
-        params={"maand": maand},
-    ).to_arrow_table())
+    hoofdadressen = _arrow_frame(con.sql(REFERENCE_SQL, params={"maand": maand}).to_arrow_table())
     vorige = con.execute(
         "SELECT sum(ingeschrevenen) AS ingeschrevenen, count(*) AS rijen FROM staging.brp_adrestellingen "
         "WHERE maand = $vorige_maand",
@@ -137,6 +149,7 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
             quarantaine=n_quarantine,
             waarschuwingen=list(result.waarschuwingen),
             result=result,
+            formaat=result.formaat,
         )
         result.release_frame()
         if source == "kvk_vestigingen":
@@ -153,6 +166,39 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
         raise MaandGeweigerd(maand, [m for r in refused for m in r.meldingen()], refused + [bag] + [r for r in results.values() if not r.geweigerd])
     record_sources(con, maand, verslag)
     return verslag
+
+
+# The month's BAG addresses the other registers are checked against: every hoofdadres (with the CBS
+# woning flag) and every nevenadres (never a woning of its own), with the object that carries it.
+REFERENCE_SQL = """
+SELECT nummeraanduiding_hoofdadres_identificatie AS nummeraanduiding_id, identificatie AS verblijfsobject_id, is_woning
+FROM staging.bag_verblijfsobject WHERE maand = $maand
+UNION ALL
+SELECT n.nummeraanduiding_id, n.verblijfsobject_id, false AS is_woning
+FROM staging.bag_nevenadres AS n
+JOIN staging.bag_verblijfsobject AS v ON v.maand = n.maand AND v.identificatie = n.verblijfsobject_id
+WHERE n.maand = $maand
+"""
+
+
+def store_bag_extras(con, params: dict, levering) -> dict[str, int]:
+    """staging.bag_pand and staging.bag_nevenadres of the month from the BAG delivery (empty when
+    it has none, as the canonical CSV); after staging.bag_verblijfsobject. Returns their rows."""
+    import pyarrow as pa
+
+    panden = getattr(levering, "panden", None)
+    if panden is None:
+        panden = pa.table({"identificatie": pa.array([], pa.string()), "bouwjaar": pa.array([], pa.int64()),
+                           "status": pa.array([], pa.string()), "geometrie_wkb": pa.array([], pa.binary())})
+    nevenadressen = getattr(levering, "nevenadressen", None)
+    if nevenadressen is None:
+        nevenadressen = pa.table({"verblijfsobject_id": pa.array([], pa.string()),
+                                  "nummeraanduiding_id": pa.array([], pa.string())})
+    return {
+        "staging.bag_pand": replace_month(con, "staging.bag_pand", params, frames={"panden": panden}),
+        "staging.bag_nevenadres": replace_month(con, "staging.bag_nevenadres", params,
+                                                frames={"nevenadressen": nevenadressen}),
+    }
 
 
 def _bag_buurt(frame: pd.DataFrame, in_gemeente, buurten: pd.DataFrame):

@@ -8,9 +8,6 @@
 -- hoofdadres: the history by address (marts.adreskenmerken) stays on one key.
 WITH received AS (
     SELECT * FROM raw.brp_adrestellingen WHERE maand = $maand
-    -- a warehouse made before BRP files could be keyed on the object has no such column in raw
-    UNION ALL BY NAME
-    SELECT NULL::VARCHAR AS verblijfsobject_id WHERE false
 ),
 objecten AS (
     SELECT identificatie, nummeraanduiding_hoofdadres_identificatie AS hoofdadres

@@ -1,5 +1,6 @@
 -- rapport.bronnen: this month's inputs per source as the ingest recorded them
--- (audit.bronnen_maand), with every monthly source listed, also when no file came in.
+-- (audit.bronnen_maand), with every monthly source listed, also when no file came in; `formaat` is the
+-- register format the door recognised (NULL: the contract's canonical file).
 WITH bronnen AS (
     SELECT * FROM (VALUES
         (1, 'bag_verblijfsobject', true), (2, 'brp_adrestellingen', true), (3, 'rni_inschrijvingen', false),
@@ -15,7 +16,8 @@ SELECT
     a.quarantaine,
     a.andere_gemeente,
     a.matchpercentage,
-    a.waarschuwingen
+    a.waarschuwingen,
+    a.formaat
 FROM bronnen AS b
 LEFT JOIN audit.bronnen_maand AS a ON a.maand = $maand AND a.bron = b.bron
 ORDER BY b.volgorde

@@ -221,6 +221,7 @@ def datakwaliteit(data: dict[str, pd.DataFrame]) -> dict:
         "andere_gemeente": getal(r.andere_gemeente),
         "match": procent(r.matchpercentage) if not pd.isna(r.matchpercentage) else "",
         "waarschuwingen": _json_list(r.waarschuwingen),
+        "formaat": r.formaat if isinstance(r.formaat, str) else None,
     } for r in data["bronnen"].itertuples()]
     kvk = data["bronnen"][data["bronnen"]["bron"] == "kvk_vestigingen"]
     woz = data["woz"].iloc[0] if len(data["woz"]) else None

@@ -1,14 +1,18 @@
 """The registers' real delivery formats, recognised at the door and read into the canonical table.
 
 Registry of formats: a name, a Dutch label ("herkend als …"), the contract source it feeds, how
-a file is recognised and its reader. The BAG readers return a `Delivery` whose `table` is the
-canonical table as text (`RawTable`), so the contract's own checks (`validate.py`) run on it
-unchanged; `validate_delivery` runs them until `validate_file` dispatches here itself.
+a file is recognised and its reader. Every reader returns a `Delivery` whose `table` is the
+canonical table as text (`RawTable`), so the contract's own checks run on it unchanged:
+`validate.validate_file` dispatches here (`recognise`, `read`) and records the delivery on the
+result (`result.levering`, `result.formaat`).
 
-    from data_contracts.formats import recognise, validate_delivery
+    from data_contracts.formats import recognise, month_of_delivery
     fmt = recognise(path)                      # Format or None (a canonical file)
-    result, delivery = validate_delivery(path, gemeente="0638", maand="2026-10")
-    print(delivery.label, delivery.maand, delivery.maand_reden)
+    result = validate_file(path, gemeente="0638", maand="2026-10")
+    print(result.formaat, result.maand, result.maand_reden)
+
+A canonical CSV whose values use another spelling the contract declares (`accepted_spellings`,
+`may_be_absent`; `delivered.py`) is recognised while it is read, as `csv_label(source)`.
 """
 from __future__ import annotations
 
@@ -17,9 +21,9 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from data_contracts.formats import bag_gpkg, cbs_buurten, lvbag
+from data_contracts.formats import bag_gpkg, brp_object, cbs_buurten, kvk_api, lvbag
 from data_contracts.formats._common import Delivery
-from data_contracts.reading import MONTH_IN_NAME, Refused
+from data_contracts.reading import MONTH_IN_NAME
 
 
 @dataclass(frozen=True)
@@ -28,21 +32,46 @@ class Format:
     label: str  # as shown: f"herkend als {label}"
     source: str  # the contract it feeds ('bag_verblijfsobject'), or 'cbs_buurten' (reference data)
     recognise: Callable[[Path], bool]
-    read: Callable
+    read: Callable  # read(path, *, gemeente) -> Delivery
     month_of_delivery: Callable[[Path], tuple[str | None, str]] | None = None
+    contract: Callable | None = None  # the contract variant the delivery is checked against, when not the source's own
+    selective: bool = False  # the reader reads only the gemeente's rows (a national file is not refused for its size)
 
     @property
     def herkend(self) -> str:
         return f"herkend als {self.label}"
 
 
+def _bag_reader(module):
+    def read(path: Path, *, gemeente: str, panden: bool = True) -> Delivery:
+        return module.read(path, gemeente=gemeente, panden=panden)
+    return read
+
+
+def _plain_reader(function):
+    def read(path: Path, *, gemeente: str | None = None, **_) -> Delivery:
+        return function(path)
+    return read
+
+
 FORMATS: tuple[Format, ...] = (
-    Format(bag_gpkg.FORMAT, bag_gpkg.LABEL, "bag_verblijfsobject", bag_gpkg.recognise, bag_gpkg.read,
-           bag_gpkg.month_of_delivery),
-    Format(lvbag.FORMAT, lvbag.LABEL, "bag_verblijfsobject", lvbag.recognise, lvbag.read, lvbag.month_of_delivery),
+    Format(bag_gpkg.FORMAT, bag_gpkg.LABEL, "bag_verblijfsobject", bag_gpkg.recognise, _bag_reader(bag_gpkg),
+           bag_gpkg.month_of_delivery, selective=True),
+    Format(lvbag.FORMAT, lvbag.LABEL, "bag_verblijfsobject", lvbag.recognise, _bag_reader(lvbag),
+           lvbag.month_of_delivery, selective=True),
+    Format(kvk_api.FORMAT_JSON, kvk_api.LABEL_JSON, "kvk_vestigingen", kvk_api.recognise, _plain_reader(kvk_api.read)),
+    Format(brp_object.FORMAT, brp_object.LABEL, "brp_adrestellingen", brp_object.recognise, _plain_reader(brp_object.read),
+           contract=brp_object.variant_contract),
     Format(cbs_buurten.FORMAT, cbs_buurten.LABEL, "cbs_buurten", cbs_buurten.recognise, cbs_buurten.read),
 )
 BY_NAME = {f.name: f for f in FORMATS}
+# A canonical CSV/Parquet read with the contract's declared spellings or without its optional columns.
+CSV_FORMAT = "csv_toegestane_schrijfwijzen"
+CSV_LABELS = {"kvk_vestigingen": kvk_api.LABEL_CSV}
+
+
+def csv_label(source: str) -> str:
+    return CSV_LABELS.get(source, "CSV met door het contract toegestane schrijfwijzen")
 
 
 def recognise(path: Path, source: str | None = None) -> Format | None:
@@ -73,87 +102,20 @@ def month_of_delivery(path: Path, maand: str | None = None) -> tuple[str | None,
 
 def inbox_entry(path: Path) -> tuple[str, str | None, str, Format] | None:
     """(source, maand, reden, format) for a real delivery in the inbox that `parse_inbox_path`
-    does not know by name (e.g. inbox/bag/bag-light.gpkg), or None."""
+    does not know by name (e.g. inbox/bag/bag-light.gpkg, an LV BAG zip), or None."""
     fmt = recognise(path)
-    if fmt is None or fmt.source == "cbs_buurten":
+    if fmt is None or fmt.month_of_delivery is None:
         return None
     maand, reden = month_of_delivery(path)
     return fmt.source, maand, reden, fmt
 
 
-def read_delivery(path: Path, *, gemeente: str, maand: str | None = None, panden: bool = True) -> Delivery:
-    """Read a recognised BAG delivery; Refused (Dutch findings) when it cannot be read or holds person data."""
-    path = Path(path)
-    fmt = recognise(path, "bag_verblijfsobject")
-    if fmt is None:
-        raise ValueError(f"{path.name} is geen herkend BAG-formaat")
-    delivery = fmt.read(path, gemeente=gemeente, panden=panden)
-    delivery.maand, delivery.maand_reden = month_of_delivery(path, maand)
-    return delivery
-
-
 def validate_delivery(path: Path, *, gemeente: str = "0638", maand: str | None = None, today: date | None = None):
-    """(ValidationResult, Delivery or None): a real BAG delivery read and checked against the contract.
+    """(ValidationResult, Delivery or None): a real BAG delivery checked by `validate_file`."""
+    from data_contracts.validate import validate_file
 
-    The same steps as `validate_file` for the BAG (month, columns, values, keys, warnings), on
-    the canonical table the reader made; the result's frame is the canonical typed frame.
-    """
-    from data_contracts import validate as v
-    from data_contracts.contract import load_contract
-    from data_contracts.result import Bevinding, ValidationResult
-
-    path = Path(path)
-    today = today or date.today()
-    contract = load_contract("bag_verblijfsobject")
-    maand_used, reden = month_of_delivery(path, maand)
-    result = ValidationResult(source="bag_verblijfsobject", maand=maand_used, paths=[path])
-    if maand_used is None:
-        result.bevindingen.append(Bevinding(
-            bestand=path.name, regel="maand van de levering bekend", toelichting=reden,
-            advies="Geef de maand mee (risicoradar run --maand JJJJ-MM) of noem het bestand "
-                   "bag_verblijfsobject_JJJJ-MM met de extensie van het bestand."))
-        return result, None
-    try:
-        delivery = read_delivery(path, gemeente=gemeente, maand=maand)
-    except Refused as refused:
-        result.bevindingen += refused.bevindingen
-        return result, None
-    result.waarschuwingen.append(f"{path.name} {recognise(path).herkend}; maand {delivery.maand}: {delivery.maand_reden}.")
-    month_ok = v.check_month(result, contract, maand_used, today)
-    table = delivery.table
-    result.waarschuwingen += delivery.waarschuwingen
-    columns = v.check_columns(result, table, contract)
-    if columns is None:
-        return result, delivery
-    text, rij = v.data_rows(result, table, columns, contract)
-    if text is None:
-        return result, delivery
-    prepared = v.check_values(result, contract, text, rij, maand_used if month_ok else None, today)
-    if result.geweigerd:
-        return result, delivery
-    result.kengetallen.update(delivery.kengetallen)
-    v._warn_implausible(result, contract, prepared, rij)
-    result.frame = v.typed_frame(prepared, rij)
-    return result, delivery
-
-
-def store_panden(con, panden, maand: str, table: str = "staging.bag_pand") -> int:
-    """Replace the month's pand footprints in DuckDB (`table`: maand, identificatie, bouwjaar,
-    status, geometrie_wkb BLOB in EPSG:28992). For the ingest assets; returns the rows written."""
-    if table not in ("staging.bag_pand",):
-        raise ValueError("onbekende tabel voor panden")
-    con.execute(f"CREATE TABLE IF NOT EXISTS {table} (maand VARCHAR, identificatie VARCHAR, bouwjaar BIGINT, "
-                "status VARCHAR, geometrie_wkb BLOB)")
-    con.execute(f"DELETE FROM {table} WHERE maand = $maand", {"maand": maand})
-    if panden is None or panden.num_rows == 0:
-        return 0
-    con.register("_panden", panden)
-    try:
-        con.execute(f"INSERT INTO {table} SELECT $maand, identificatie, bouwjaar, status, geometrie_wkb FROM _panden",
-                    {"maand": maand})
-    finally:
-        con.unregister("_panden")
-    return panden.num_rows
+    result = validate_file(Path(path), "bag_verblijfsobject", gemeente=gemeente, maand=maand, today=today)
+    return result, (None if result.geweigerd else result.levering)
 
 
 def write_panden(panden, path: Path) -> Path:
@@ -167,5 +129,5 @@ def write_panden(panden, path: Path) -> Path:
     return Path(path)
 
 
-__all__ = ["FORMATS", "Format", "Delivery", "recognise", "month_of_delivery", "inbox_entry", "read_delivery",
-           "validate_delivery", "store_panden", "write_panden"]
+__all__ = ["FORMATS", "Format", "Delivery", "CSV_FORMAT", "csv_label", "recognise", "month_of_delivery",
+           "inbox_entry", "validate_delivery", "write_panden"]

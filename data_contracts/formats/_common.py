@@ -24,26 +24,34 @@ GEMEENTECODE = re.compile(r"^[0-9]{4}$")
 
 @dataclass
 class Delivery:
-    """One real delivery read into the canonical table.
+    """One real delivery read into the contract's canonical table (every reader returns this).
 
-    `table` holds the contract's columns as text (`RawTable`, format `gpkg`/`lvbag`), with `rij`
-    pointing into the delivery (the GeoPackage's feature id; for the XML extract the position
-    of the object, ordered by identificatie). `label` is what the validation log shows
-    ("herkend als PDOK BAG GeoPackage"). `maand`/`maand_reden` say which month the delivery is
-    for and why. `kengetallen` carries `andere_gemeente` (rows left out while reading) and
-    `meerdere_panden`. `panden` (Arrow: identificatie, bouwjaar, status, geometrie_wkb in
-    EPSG:28992) holds the footprints of the panden of the gemeente's objects, when the
-    delivery has them.
+    `table` holds the contract's columns as text (`RawTable`), exactly as a canonical CSV would
+    carry them, with `rij` pointing into the delivery (the GeoPackage's feature id; for the XML
+    extract the position of the object, ordered by identificatie; the record of a JSON file).
+    `label` is what the validation log shows after "herkend als" ("PDOK BAG GeoPackage"); None
+    when nothing was recognised (a canonical file). `waarschuwingen` say what was rewritten,
+    skipped or chosen. `kengetallen` carries e.g. `andere_gemeente` (rows left out while reading)
+    and `meerdere_panden`. `maand`/`maand_reden` say which month the delivery is for and why (a
+    BAG delivery without a month in its name). `panden` (Arrow: identificatie, bouwjaar, status,
+    geometrie_wkb in EPSG:28992) holds the footprints of the panden of the gemeente's objects,
+    `nevenadressen` (Arrow: verblijfsobject_id, nummeraanduiding_id) their nevenadressen, when
+    the delivery has them.
     """
 
     format: str
-    label: str
+    label: str | None
     table: RawTable
-    maand: str | None = None
-    maand_reden: str | None = None
     waarschuwingen: list[str] = field(default_factory=list)
     kengetallen: dict = field(default_factory=dict)
+    maand: str | None = None
+    maand_reden: str | None = None
     panden: pa.Table | None = None
+    nevenadressen: pa.Table | None = None
+
+    @property
+    def herkend(self) -> str | None:
+        return f"herkend als {self.label}" if self.label else None
 
 
 def check_gemeente_code(gemeente: str) -> str:

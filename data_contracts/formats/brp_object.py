@@ -20,11 +20,10 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from data_contracts.contract import Column, Contract, load_contract
-from data_contracts.formats.delivered import STRING, Delivery, apply_spellings, check_table, contract_extras, month_in_name
+from data_contracts.formats.delivered import Delivery, apply_spellings, contract_extras
 from data_contracts.reading import Refused, decode_csv_bytes, detect_separator, read_csv_text
 from data_contracts.result import ValidationResult
 
@@ -98,67 +97,10 @@ def validate(
     vorige: dict | None = None,
     today: date | None = None,
 ) -> ValidationResult:
-    """Check a BRP file keyed on verblijfsobject_id: the contract's checks, then the register rules
-    with the month's BAG objects (`bag_objecten`: verblijfsobject_id, is_woning) — unknown objects
-    to quarantine, a truncated export refused, plausibility against `vorige` — as `validate_file`
-    does for the canonical file against the hoofdadressen."""
-    from data_contracts import validate as v
+    """Check a BRP file keyed on verblijfsobject_id: `validate_file` with the month's BAG objects
+    (`bag_objecten`: verblijfsobject_id, is_woning) — unknown objects to quarantine, a truncated
+    export refused, plausibility against `vorige` — as for the canonical file against the hoofdadressen."""
+    from data_contracts.validate import validate_file
 
-    path = Path(path)
-    contract = variant_contract()
-    maand = month_in_name(path)
-    try:
-        delivery = read(path)
-    except Refused as refused:
-        return ValidationResult(source=SOURCE, maand=maand, paths=[path], bevindingen=list(refused.bevindingen))
-    result, prepared, rij = check_table(path, contract, delivery, maand=maand, today=today)
-    if prepared is None:
-        return result
-    keep = np.ones(len(prepared.text), dtype=bool)
-    reference = codes = None
-    if bag_objecten is not None:
-        objecten = bag_objecten.drop_duplicates("verblijfsobject_id")
-        # validate's reference compares one id column; here it holds the BAG's object ids.
-        reference = v._Reference(pd.DataFrame({
-            "nummeraanduiding_id": objecten["verblijfsobject_id"].astype(STRING).to_numpy(),
-            "is_woning": objecten["is_woning"].to_numpy(),
-        }))
-        codes = reference.codes_with(prepared.text["verblijfsobject_id"])
-        keep = _quarantine_unknown_objects(result, prepared, rij, codes, reference, gemeente, maand)
-    else:
-        result.waarschuwingen.append(
-            f"Kolom 'verblijfsobject_id' is niet vergeleken met de BAG-verblijfsobjecten van {maand}: geen BAG "
-            "meegegeven, dus de quarantaineregel is niet gecontroleerd."
-        )
-    v._check_brp(result, contract, prepared, keep, reference, codes, vorige, maand)
-    if result.geweigerd:
-        result.quarantaine = result.quarantaine.iloc[0:0]
-        return result
-    frame = v.typed_frame(prepared, rij, keep)
-    frame.insert(0, "nummeraanduiding_id", pd.Series(pd.NA, index=frame.index, dtype=STRING))
-    order = [c for c in load_contract(SOURCE).columns] + ["verblijfsobject_id", "rij"]
-    result.frame = frame[order]
-    return result
-
-
-def _quarantine_unknown_objects(result, prepared, rij, codes, reference, gemeente: str, maand: str | None) -> np.ndarray:
-    """Rows whose verblijfsobject_id is not an object of the month's BAG go to quarantine."""
-    ids = prepared.text["verblijfsobject_id"]
-    unknown = (codes[0] >= 0) & ~reference.known(*codes)
-    if not unknown.any():
-        return np.ones(len(ids), dtype=bool)
-    waar = "de BAG" if gemeente == "*" else f"de BAG van gemeente {gemeente}"
-    reden = f"verblijfsobject_id is geen verblijfsobject in {waar} (maand {maand})"
-    n = int(unknown.sum())
-    result.quarantaine = pd.DataFrame({
-        "bestand": pd.array([result.bestand] * n, dtype="string"),
-        "rij": pd.array(rij[unknown], dtype="Int64"),
-        "kolom": pd.array(["verblijfsobject_id"] * n, dtype="string"),
-        "waarde": pd.array(ids[unknown].tolist(), dtype="string"),
-        "reden": pd.array([reden] * n, dtype="string"),
-    })
-    if unknown.mean() > 0.05:
-        result.waarschuwingen.append(
-            f"{n} van {len(unknown)} rijen in quarantaine: {reden}. Is de BAG van dezelfde maand en gemeente geladen?"
-        )
-    return ~unknown
+    return validate_file(Path(path), SOURCE, gemeente=gemeente, bag_hoofdadressen=bag_objecten, vorige=vorige,
+                         today=today)

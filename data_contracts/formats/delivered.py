@@ -13,8 +13,6 @@ Everything is vectorised: a spelling is worked out once per distinct value.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,32 +21,12 @@ import pandas as pd
 import yaml
 
 from data_contracts.contract import CONTRACT_DIR, Contract
-from data_contracts.reading import MONTH_IN_NAME, RawTable
-from data_contracts.result import Bevinding, ValidationResult
+from data_contracts.formats._common import Delivery  # noqa: F401 - the one Delivery, re-exported
+from data_contracts.reading import RawTable
 
 STRING = pd.StringDtype("pyarrow")
 # Date spellings a contract may accept besides JJJJ-MM-DD and DD-MM-JJJJ (columns.parse_date).
 DATE_SPELLINGS = {"JJJJMMDD": ("%Y%m%d", r"[0-9]{8}")}
-
-
-@dataclass
-class Delivery:
-    """A real delivery read into the contract's canonical table (text columns, `RawTable`).
-
-    `label` is what the validation log shows after "herkend als" (None: nothing to recognise,
-    the file is canonical); `waarschuwingen` say what was rewritten or left out. Same fields as
-    the BAG readers' `Delivery` (format, label, table, waarschuwingen, kengetallen).
-    """
-
-    format: str
-    label: str | None
-    table: RawTable
-    waarschuwingen: list[str] = field(default_factory=list)
-    kengetallen: dict = field(default_factory=dict)
-
-    @property
-    def herkend(self) -> str | None:
-        return f"herkend als {self.label}" if self.label else None
 
 
 @lru_cache(maxsize=None)
@@ -137,43 +115,3 @@ def _replace(text, codes, distinct, ok, new_values) -> tuple[pd.Series, int]:
     rewritten = pd.Series(np.where(codes >= 0, values[np.maximum(codes, 0)], None), index=text.index, dtype=STRING)
     changed = int(np.isin(codes, np.flatnonzero(ok)).sum())
     return rewritten, changed
-
-
-def month_in_name(path: Path) -> str | None:
-    match = MONTH_IN_NAME.search(Path(path).stem)
-    return f"{match.group(1)}-{match.group(2)}" if match else None
-
-
-def check_table(path: Path, contract: Contract, delivery: Delivery, *, maand: str | None, today: date | None = None):
-    """(result, prepared, rij): the contract's own steps (month, columns incl. person data, values,
-    key, implausible values) on the delivery's canonical table; prepared is None when refused.
-
-    The same order as `validate.validate_file`; the register rules (quarantine, BRP share) are the
-    caller's, who knows which BAG reference applies.
-    """
-    from data_contracts import validate as v
-
-    path = Path(path)
-    today = today or date.today()
-    result = ValidationResult(source=contract.source, maand=maand, paths=[path])
-    if delivery.herkend:
-        result.waarschuwingen.append(f"{path.name} {delivery.herkend}.")
-    if maand is None and contract.monthly:
-        result.bevindingen.append(Bevinding(
-            bestand=path.name, regel="bestandsnaam volgens de inbox-afspraken", toelichting="de bestandsnaam noemt geen maand",
-            advies=f"Noem het bestand {contract.source}_JJJJ-MM{path.suffix}, bijvoorbeeld {contract.source}_2026-10{path.suffix}.",
-        ))
-        return result, None, None
-    month_ok = v.check_month(result, contract, maand, today)
-    result.waarschuwingen += delivery.table.waarschuwingen + delivery.waarschuwingen
-    columns = v.check_columns(result, delivery.table, contract)
-    if columns is None:
-        return result, None, None
-    text, rij = v.data_rows(result, delivery.table, columns, contract)
-    if text is None:
-        return result, None, None
-    prepared = v.check_values(result, contract, text, rij, maand if month_ok else None, today)
-    if result.geweigerd:
-        return result, None, None
-    v._warn_implausible(result, contract, prepared, rij)
-    return result, prepared, rij

@@ -31,14 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_contracts.contract import load_contract
-from data_contracts.formats.delivered import (
-    STRING,
-    Delivery,
-    add_absent_columns,
-    apply_spellings,
-    check_table,
-    month_in_name,
-)
+from data_contracts.formats.delivered import STRING, Delivery, add_absent_columns, apply_spellings
 from data_contracts.privacy import AVG_ADVIES, VRIJE_TEKST_ADVIES, bsn_like_count, classify_column_name
 from data_contracts.reading import RawTable, Refused, read_csv_text
 from data_contracts.result import Bevinding, ValidationResult
@@ -287,18 +280,8 @@ def read_csv(path: Path) -> Delivery:
 
 
 def validate(path: Path, *, today: date | None = None) -> ValidationResult:
-    """Check a KvK delivery (Vestigingsprofiel JSON/JSON lines or CSV) against the contract; the
-    result's frame is exactly the canonical typed frame (`validate_file` of the canonical CSV)."""
-    from data_contracts.validate import typed_frame
+    """Check a KvK delivery (Vestigingsprofiel JSON/JSON lines or CSV) against the contract with
+    `validate_file`; the result's frame is exactly the canonical typed frame."""
+    from data_contracts.validate import validate_file
 
-    path = Path(path)
-    contract = load_contract(SOURCE)
-    maand = month_in_name(path)
-    try:
-        delivery = read(path) if recognise(path) else read_csv(path)
-    except Refused as refused:
-        return ValidationResult(source=SOURCE, maand=maand, paths=[path], bevindingen=list(refused.bevindingen))
-    result, prepared, rij = check_table(path, contract, delivery, maand=maand, today=today)
-    if prepared is not None:
-        result.frame = typed_frame(prepared, rij)
-    return result
+    return validate_file(Path(path), SOURCE, today=today)

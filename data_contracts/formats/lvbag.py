@@ -19,6 +19,8 @@ XML files, and `GEM-WPL-RELATIE-08102026.zip`. GDAL's LVBAG driver reads each in
   object's `bronhouder_identificatie` is the gemeente related to the woonplaats of its
   hoofdadres on the extract's date. The gemeentecode inside an identifier is never used (it
   stays when an object moves to another gemeente).
+- **Nevenadressen**: the object's `nevenadresNummeraanduidingRef` (current voorkomen), as
+  `Delivery.nevenadressen` (verblijfsobject_id, nummeraanduiding_id).
 - **Pand**: an object in several panden gets the lowest pand identificatie (of its current
   panden) and that pand's oorspronkelijkBouwjaar, as for PDOK's GeoPackage.
 """
@@ -47,7 +49,8 @@ ADVIES = ("Lever het BAG 2.0-extract van het Kadaster ongewijzigd aan (het zip-b
 
 HISTORY = ["voorkomenIdentificatie", "beginGeldigheid", "eindGeldigheid", "eindRegistratie"]
 COLUMNS = {
-    "VBO": ["identificatie", "hoofdadresNummeraanduidingRef", "pandRef", "gebruiksdoel", "oppervlakte", "status"],
+    "VBO": ["identificatie", "hoofdadresNummeraanduidingRef", "nevenadresNummeraanduidingRef", "pandRef", "gebruiksdoel",
+            "oppervlakte", "status"],
     "NUM": ["identificatie", "huisnummer", "huisletter", "huisnummerToevoeging", "postcode", "openbareruimteRef",
             "woonplaatsRef"],
     "OPR": ["identificatie", "naam", "woonplaatsRef"],
@@ -304,6 +307,13 @@ def read(path: Path, *, gemeente: str, panden: bool = True) -> Delivery:
         several = con.sql(
             f"SELECT identificatie, pand_identificatie AS gekozen_pand, andere_panden FROM lv_canonical "
             f"WHERE {keep} AND len(andere_panden) > 0 ORDER BY identificatie", params=params).to_arrow_table()
+        nevenadressen = con.sql(
+            "SELECT DISTINCT v.identificatie AS verblijfsobject_id, v.num_id AS nummeraanduiding_id FROM ("
+            "  SELECT regexp_extract(identificatie, '[0-9]+$') AS identificatie, "
+            "         unnest(list_transform(nevenadresNummeraanduidingRef, lambda r: regexp_extract(r, '[0-9]+$'))) AS num_id "
+            "  FROM lv_vbo) AS v "
+            f"WHERE v.num_id <> '' AND v.identificatie IN (SELECT identificatie FROM lv_canonical WHERE {keep}) "
+            "ORDER BY 1, 2", params=params).to_arrow_table()
         pand_table = None
         if panden:
             pand_table = con.sql(
@@ -326,6 +336,7 @@ def read(path: Path, *, gemeente: str, panden: bool = True) -> Delivery:
         format=FORMAT, label=LABEL,
         table=canonical_table(selected, contract, "lvbag", selected.column("rij")),
         panden=pand_table,
+        nevenadressen=nevenadressen,
     )
     delivery.kengetallen["standdatum"] = stand.isoformat()
     if gemeente != "*":
