@@ -22,7 +22,7 @@ from data_contracts.formats.delivered import contract_extras
 
 WAREHOUSE_SCHEMAS = ("raw", "staging", "marts", "audit")
 # SQL files that fill no warehouse table: queries behind outputs, and intermediate temp tables.
-QUERY_PREFIXES = ("export", "rapport", "trend", "temp", "inzage")
+QUERY_PREFIXES = ("export", "rapport", "trend", "temp", "inzage", "regio_overzicht")
 CONTRACT_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "date": "TIMESTAMP_NS"}  # others: VARCHAR
 GOOD_FILES = Path(__file__).resolve().parent / "contract_corpus" / "goed"
 
