@@ -72,7 +72,7 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
             counts.update(features.build(con, params))
             counts["marts.adresscores"] = scoring.build_scores(con, params, indicatoren)
             counts["marts.controlelijst"] = scoring.build_control_list(con, params, cfg.controlelijst)
-            counts.update(evaluation.build(con, params, cfg.evaluatie))
+            counts.update(evaluation.build(con, params, cfg.evaluatie, cfg.besluiten))
             record_configuration(con, settings, maand, context.run_id)  # which config made the month (inzage)
             counts["staging.quarantaine"] = scalar(
                 con, "SELECT count(*) FROM staging.quarantaine WHERE maand = $maand", {"maand": maand}
@@ -138,7 +138,7 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
             )
         yield from prefixed(vacancy.check_results(con, maand))
         yield from prefixed(scoring.check_results(con, maand, cfg.controlelijst))
-        yield from prefixed(evaluation.check_results(con, maand))
+        yield from prefixed(evaluation.check_results(con, maand, cfg.besluiten))
 
 
 @dg.multi_asset(

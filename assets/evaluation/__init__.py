@@ -8,11 +8,11 @@ prevalence month over month (drift). All from `controles` outcomes, in DuckDB SQ
 `check_results` their checks (checks.py).
 """
 from assets.evaluation.build import TABLES, build
-from assets.evaluation.checks import check_results, check_specs
+from assets.evaluation.checks import check_results, check_specs, human_review
 from assets.evaluation.specs import (BESCHRIJVING, CHECK_CONCENTRATIE, CHECK_DRIFT, EVALUATIE_BUURT, EVALUATIE_DRIFT,
                                      OWNERS, key, specs)
 
 __all__ = [
-    "TABLES", "build", "specs", "check_specs", "check_results", "key", "OWNERS", "BESCHRIJVING",
+    "TABLES", "build", "human_review", "specs", "check_specs", "check_results", "key", "OWNERS", "BESCHRIJVING",
     "CHECK_CONCENTRATIE", "CHECK_DRIFT", "EVALUATIE_BUURT", "EVALUATIE_DRIFT",
 ]

@@ -18,10 +18,11 @@ INBOX_FOLDER = {
     "woz_gebruik": "woz",
     "signalen": "signalen",
     "controles": "signalen",
+    "besluiten": "besluiten",
     "slachtoffers": "slachtoffers",
 }
 # Sources whose address must be a hoofdadres of the month's BAG (else the row is quarantined).
-REFERENTIAL = ("brp_adrestellingen", "rni_inschrijvingen", "signalen", "controles")
+REFERENTIAL = ("brp_adrestellingen", "rni_inschrijvingen", "signalen", "controles", "besluiten")
 
 
 def month_files(settings: Settings, maand: str) -> dict:
