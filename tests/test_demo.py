@@ -60,6 +60,7 @@ def path_of(root: Path, bron: str, label: str) -> Path:
         "woz": root / "inbox" / "woz" / f"woz_gebruik_{label}.csv",
         "signalen": root / "inbox" / "signalen" / f"signalen_{label}.csv",
         "controles": root / "inbox" / "signalen" / f"controles_{label}.csv",
+        "besluiten": root / "inbox" / "besluiten" / f"besluiten_{label}.csv",
     }[bron]
 
 
@@ -116,6 +117,8 @@ def test_writes_exactly_the_inbox_files_of_sources_md(demo_dir, truth):
             expected.add(path_of(demo_dir, bron, lab))
         if i == 0 or lab.endswith("-01"):  # WOZ: first month and every January
             expected.add(path_of(demo_dir, "woz", lab))
+        if i < len(LABELS) - 1:  # decisions on a list are taken the month after it
+            expected.add(path_of(demo_dir, "besluiten", lab))
     found = {p for p in (demo_dir / "inbox").rglob("*") if p.is_file()}
     assert found == expected
     assert not (demo_dir / "inbox" / "slachtoffers").exists()
