@@ -22,6 +22,15 @@ TABLES = (
 )
 
 
+DECISION_TABLES = ("marts.besluiten", "marts.controle_besluit", "marts.evaluatie_besluiten", "marts.evaluatie_besluit_redenen")
+
+
+def build_decisions(con: duckdb.DuckDBPyConnection, params: dict, besluiten: Besluiten | Mapping | None = None) -> dict[str, int]:
+    """(Re)build only the decision tables of the month (after a decisions file was loaded)."""
+    full = {**params, "controle_termijn_maanden": Besluiten.of(besluiten or {}).controle_termijn_maanden}
+    return {table: replace_month(con, table, full) for table in DECISION_TABLES}
+
+
 def build(con: duckdb.DuckDBPyConnection, params: dict, evaluatie: Evaluatie | Mapping,
           besluiten: Besluiten | Mapping | None = None) -> dict[str, int]:
     """(Re)build every evaluation table for the month; needs indicator_drempels registered."""
