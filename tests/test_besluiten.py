@@ -85,3 +85,11 @@ def test_human_review_warns_on_following_everything_or_deciding_nothing(con, bes
         assert meldingen == []
     else:
         assert len(meldingen) == 1 and verwacht in meldingen[0], meldingen
+
+
+def test_decisions_are_address_level_data_under_retention(con):
+    from assets.exports.retention import address_tables
+
+    found = set(address_tables(con))
+    assert {"raw.besluiten", "staging.besluiten", "marts.besluiten", "marts.controle_besluit"} <= found
+    assert "marts.evaluatie_besluiten" not in found  # aggregates stay

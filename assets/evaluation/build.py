@@ -8,9 +8,11 @@ import duckdb
 from assets.settings import Besluiten, Evaluatie
 from assets.warehouse import replace_month
 
+# Address-level tables of the overleg's decisions: not aggregates, so they fall under retention
+# (assets/exports/retention.py keeps only TABLES as aggregates).
+ADDRESS_TABLES = ("marts.besluiten", "marts.controle_besluit")
+# Aggregate evaluation tables.
 TABLES = (
-    "marts.besluiten",
-    "marts.controle_besluit",
     "marts.evaluatie_aanleiding",
     "marts.evaluatie_indicator",
     "marts.evaluatie_scoreklasse",
@@ -45,4 +47,4 @@ def build(con: duckdb.DuckDBPyConnection, params: dict, evaluatie: Evaluatie | M
         "drift_aanloop_maanden": evaluatie.drift_aanloop_maanden,
         "controle_termijn_maanden": besluiten.controle_termijn_maanden,
     }
-    return {table: replace_month(con, table, full) for table in TABLES}
+    return {table: replace_month(con, table, full) for table in ADDRESS_TABLES + TABLES}

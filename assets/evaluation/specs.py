@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.evaluation.build import TABLES
+from assets.evaluation.build import ADDRESS_TABLES, TABLES
 from assets.lineage import asset_deps, table_key
 
 OWNERS = ["team:aov-informatie"]
@@ -41,5 +41,5 @@ def specs() -> list[dg.AssetSpec]:
             kinds={"duckdb"},
             deps=asset_deps(table),
         )
-        for table in TABLES
+        for table in ADDRESS_TABLES + TABLES
     ]
