@@ -41,6 +41,7 @@ COLUMNS = {
     "woz": ["verblijfsobject_id", "gebruik"],
     "signalen": ["signaal_id", "datum", "nummeraanduiding_id", "bron", "soort", "geverifieerd"],
     "controles": ["controle_id", "datum", "nummeraanduiding_id", "aanleiding", "uitkomst"],
+    "besluiten": ["nummeraanduiding_id", "herkomst", "besluit", "reden", "notitie", "datum"],
 }
 GEBRUIKSDOELEN = {"woonfunctie", "bijeenkomstfunctie", "celfunctie", "gezondheidszorgfunctie", "industriefunctie",
                   "kantoorfunctie", "logiesfunctie", "onderwijsfunctie", "sportfunctie", "winkelfunctie",
@@ -134,7 +135,7 @@ def test_columns_exactly_per_contract_and_csv_conventions(demo_dir):
         assert '"' not in text and "\r" not in text
         bron = next(k for k in COLUMNS if p.name.startswith({"bag": "bag_", "brp": "brp_", "rni": "rni_",
                                                               "kvk": "kvk_", "woz": "woz_", "signalen": "signalen_",
-                                                              "controles": "controles_"}[k]))
+                                                              "controles": "controles_", "besluiten": "besluiten_"}[k]))
         header = text.split("\n", 1)[0].split(";")
         assert header == COLUMNS[bron], p.name
         lines = text.rstrip("\n").split("\n")
