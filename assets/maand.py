@@ -127,7 +127,7 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
             counts["marts.controlelijst"] = scoring.build_control_list(con, params, cfg.controlelijst)
             stap.klaar(f"{_n(counts['marts.controlelijst'])} adressen op de lijst")
             stap.begin("evaluatie")
-            counts.update(evaluation.build(con, params, cfg.evaluatie))
+            counts.update(evaluation.build(con, params, cfg.evaluatie, cfg.besluiten))
             stap.klaar()
             record_configuration(con, settings, maand, context.run_id)  # which config made the month (inzage)
             counts["staging.quarantaine"] = scalar(
@@ -203,7 +203,7 @@ def process_month(context, resource: DuckDBResource, settings, maand: str, prefi
         yield from prefixed(ingest_checks.contract_results(verslag, maand, cfg.controles))
         yield from prefixed(vacancy.check_results(con, maand, cfg.controles))
         yield from prefixed(scoring.check_results(con, maand, cfg.controlelijst))
-        yield from prefixed(evaluation.check_results(con, maand))
+        yield from prefixed(evaluation.check_results(con, maand, cfg.besluiten))
 
 
 class _GrainFailed(Exception):

@@ -490,6 +490,78 @@ CREATE TABLE IF NOT EXISTS audit.inzage (
     map VARCHAR
 );
 
+-- Decisions of the signaleringsoverleg on a month's proposal (besluiten_<JJJJ-MM>.csv, the month
+-- of the list). Address-level, under the same retention as every table with `maand`
+-- (assets/exports/retention.py: address_tables); the RIEC export carries only aggregates.
+CREATE TABLE IF NOT EXISTS raw.besluiten (
+    nummeraanduiding_id VARCHAR,
+    herkomst VARCHAR,
+    besluit VARCHAR,
+    reden VARCHAR,
+    notitie VARCHAR,
+    datum TIMESTAMP_NS,
+    rij BIGINT,
+    maand VARCHAR,
+    bestand VARCHAR
+);
+CREATE TABLE IF NOT EXISTS staging.besluiten (
+    maand VARCHAR NOT NULL,
+    nummeraanduiding_id VARCHAR NOT NULL,
+    herkomst VARCHAR,                    -- as the form wrote it (risicolijst / steekproef / overleg)
+    besluit VARCHAR,                     -- controle / geen controle / later
+    reden VARCHAR,
+    notitie VARCHAR,
+    datum DATE,                          -- date of the overleg
+    verblijfsobject_id VARCHAR,
+    PRIMARY KEY (maand, nummeraanduiding_id)
+);
+-- Every proposal of a month's list and every address the overleg added, with its decision (NULL:
+-- nothing decided). herkomst follows from the list, not from the form.
+CREATE TABLE IF NOT EXISTS marts.besluiten (
+    maand VARCHAR NOT NULL,              -- the month of the list
+    besluit_id VARCHAR NOT NULL,         -- <maand>/<nummeraanduiding_id>: what a control refers to
+    verblijfsobject_id VARCHAR NOT NULL,
+    nummeraanduiding_id VARCHAR,
+    herkomst VARCHAR NOT NULL,           -- risicolijst / steekproef / overleg (added by the overleg)
+    herkomst_formulier VARCHAR,
+    rang INTEGER,
+    score INTEGER,
+    besluit VARCHAR,
+    reden VARCHAR,
+    besluit_datum DATE,
+    PRIMARY KEY (maand, verblijfsobject_id)
+);
+-- Every control of a month with the decision it carried out (the latest decision on the address
+-- in the months before, within besluiten.controle_termijn_maanden) and the aanleiding that follows.
+CREATE TABLE IF NOT EXISTS marts.controle_besluit (
+    maand VARCHAR NOT NULL,              -- the month of the control file
+    controle_id VARCHAR NOT NULL,
+    datum DATE,
+    verblijfsobject_id VARCHAR,
+    uitkomst VARCHAR,
+    aanleiding_bestand VARCHAR,
+    besluit_id VARCHAR,
+    lijst_maand VARCHAR,
+    besluit VARCHAR,
+    aanleiding VARCHAR,                  -- risicolijst / steekproef / overleg / signaal
+    dagen_na_voorstel INTEGER,
+    PRIMARY KEY (maand, controle_id)
+);
+-- How the overleg decided, per list month of the last 12 and over those 12 ('12 maanden').
+CREATE TABLE IF NOT EXISTS marts.evaluatie_besluiten (
+    maand VARCHAR NOT NULL, lijst_maand VARCHAR NOT NULL, herkomst VARCHAR NOT NULL,
+    voorstellen INTEGER, besloten INTEGER, later INTEGER, open INTEGER, controle INTEGER,
+    aandeel_besloten DOUBLE, aandeel_gevolgd DOUBLE,
+    gecontroleerd INTEGER, treffers INTEGER, trefkans DOUBLE, ci_laag DOUBLE, ci_hoog DOUBLE,
+    mediaan_dagen DOUBLE,
+    PRIMARY KEY (maand, lijst_maand, herkomst)
+);
+CREATE TABLE IF NOT EXISTS marts.evaluatie_besluit_redenen (
+    maand VARCHAR NOT NULL, herkomst VARCHAR NOT NULL, besluit VARCHAR NOT NULL, reden VARCHAR NOT NULL,
+    aantal INTEGER,
+    PRIMARY KEY (maand, herkomst, besluit, reden)
+);
+
 -- Columns added after warehouses were made: a warehouse of before gets them here (at the end,
 -- where the DDL above has them too).
 ALTER TABLE raw.brp_adrestellingen ADD COLUMN IF NOT EXISTS verblijfsobject_id VARCHAR;

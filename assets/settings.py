@@ -129,6 +129,27 @@ class Controles(_Deel):
     leegstand_max_pct: float = _getal(25.0, 1, 100)
 
 
+# Reasons the signaleringsoverleg gives for a decision (besluiten_<JJJJ-MM>.csv): short texts,
+# at most 60 characters, without the CSV separator.
+REDENEN = ("al bekend bij partner", "recent gecontroleerd", "onvoldoende grond", "capaciteit",
+           "eigen signaal van het overleg", "anders")
+REDEN = re.compile(r"^[a-z0-9 ,.'()/-]{2,60}$")
+
+
+@dataclass(frozen=True)
+class Besluiten(_Deel):
+    """The overleg's decisions on the proposal (besluiten_<JJJJ-MM>.csv) and their evaluation."""
+
+    sectie: ClassVar[str] = "besluiten"
+    redenen: tuple[str, ...] = field(default=REDENEN, metadata={"soort": "redenen"})
+    # a control within this many months after the list counts as carrying out its decision
+    controle_termijn_maanden: int = _geheel(3, 1, 12)
+    # automation bias: warn when the overleg followed at least this share of the proposals ...
+    volg_grens: float = _getal(0.95, 0.5, 1)
+    # ... in each of this many list months in a row (or decided nothing in them)
+    volg_maanden: int = _geheel(3, 1, 12)
+
+
 GEMEENTECODE = re.compile(r"^\d{1,4}$")
 
 
@@ -144,6 +165,7 @@ class Instellingen(_Deel):
     rapportage: Rapportage = field(default_factory=Rapportage)
     warehouse: Warehouse = field(default_factory=Warehouse)
     controles: Controles = field(default_factory=Controles)
+    besluiten: Besluiten = field(default_factory=Besluiten)
 
     @classmethod
     def from_dict(cls, raw: Mapping | None, bron: str = "instellingen.yaml") -> "Instellingen":
@@ -167,8 +189,13 @@ class Instellingen(_Deel):
         return config
 
     def as_dict(self) -> dict:
-        """The settings as the plain nested dict of the YAML, every default filled in."""
-        return asdict(self)
+        """The settings as the plain nested dict of the YAML, every default filled in (lists as lists)."""
+        def plain(value):
+            if isinstance(value, dict):
+                return {k: plain(v) for k, v in value.items()}
+            return list(value) if isinstance(value, tuple) else value
+
+        return plain(asdict(self))
 
 
 def _nl(value: float) -> str:
@@ -261,6 +288,14 @@ def _value(cls, name: str, value: Any, bron: str, prefix: str):
         if isinstance(value, str) and value.strip():
             return value.strip()
         raise InstellingenFout(f"{bron}: {pad} moet een naam zijn (tekst, bijvoorbeeld Zoeterwoude), niet '{_shown(value)}'.")
+    if soort == "redenen":
+        items = value if isinstance(value, (list, tuple)) else None
+        cleaned = tuple(str(v).strip().lower() for v in items) if items and all(isinstance(v, str) for v in items) else ()
+        if not cleaned or not all(REDEN.match(v) for v in cleaned) or len(set(cleaned)) != len(cleaned):
+            raise InstellingenFout(
+                f"{bron}: {pad} moet een lijst van verschillende redenen zijn (elk op een eigen regel met '- ', kleine "
+                f"letters, 2 tot 60 tekens, zonder ';'), bijvoorbeeld '- al bekend bij partner', niet '{_shown(value)}'.")
+        return cleaned
     raise AssertionError(soort)  # pragma: no cover - a field without a known kind
 
 

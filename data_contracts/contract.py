@@ -18,6 +18,7 @@ SOURCES = (
     "woz_gebruik",
     "signalen",
     "controles",
+    "besluiten",
     "slachtoffers",
 )
 
@@ -49,6 +50,7 @@ class Column:
     warn_message: str | None = None
     advies: str | None = None
     max_lengte: int | None = None
+    hide_values: bool = False  # a message never repeats the value (notes that may hold person data)
 
     @property
     def checks_text_values(self) -> bool:

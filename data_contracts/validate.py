@@ -573,7 +573,7 @@ def check_values(
         if g["pair"]:
             low, high = g["pair"]
             voorbeeld = f"{low} {text.at[first, low]}, {high} {text.at[first, high]}"
-        elif g["show"]:
+        elif g["show"] and not getattr(contract.columns.get(kolom), "hide_values", False):
             value = text.at[first, kolom]
             voorbeeld = "" if pd.isna(value) else str(value)
         else:

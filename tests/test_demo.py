@@ -41,6 +41,7 @@ COLUMNS = {
     "woz": ["verblijfsobject_id", "gebruik"],
     "signalen": ["signaal_id", "datum", "nummeraanduiding_id", "bron", "soort", "geverifieerd"],
     "controles": ["controle_id", "datum", "nummeraanduiding_id", "aanleiding", "uitkomst"],
+    "besluiten": ["nummeraanduiding_id", "herkomst", "besluit", "reden", "notitie", "datum"],
 }
 GEBRUIKSDOELEN = {"woonfunctie", "bijeenkomstfunctie", "celfunctie", "gezondheidszorgfunctie", "industriefunctie",
                   "kantoorfunctie", "logiesfunctie", "onderwijsfunctie", "sportfunctie", "winkelfunctie",
@@ -60,6 +61,7 @@ def path_of(root: Path, bron: str, label: str) -> Path:
         "woz": root / "inbox" / "woz" / f"woz_gebruik_{label}.csv",
         "signalen": root / "inbox" / "signalen" / f"signalen_{label}.csv",
         "controles": root / "inbox" / "signalen" / f"controles_{label}.csv",
+        "besluiten": root / "inbox" / "besluiten" / f"besluiten_{label}.csv",
     }[bron]
 
 
@@ -116,6 +118,8 @@ def test_writes_exactly_the_inbox_files_of_sources_md(demo_dir, truth):
             expected.add(path_of(demo_dir, bron, lab))
         if i == 0 or lab.endswith("-01"):  # WOZ: first month and every January
             expected.add(path_of(demo_dir, "woz", lab))
+        if i < len(LABELS) - 1:  # decisions on a list are taken the month after it
+            expected.add(path_of(demo_dir, "besluiten", lab))
     found = {p for p in (demo_dir / "inbox").rglob("*") if p.is_file()}
     assert found == expected
     assert not (demo_dir / "inbox" / "slachtoffers").exists()
@@ -131,7 +135,7 @@ def test_columns_exactly_per_contract_and_csv_conventions(demo_dir):
         assert '"' not in text and "\r" not in text
         bron = next(k for k in COLUMNS if p.name.startswith({"bag": "bag_", "brp": "brp_", "rni": "rni_",
                                                               "kvk": "kvk_", "woz": "woz_", "signalen": "signalen_",
-                                                              "controles": "controles_"}[k]))
+                                                              "controles": "controles_", "besluiten": "besluiten_"}[k]))
         header = text.split("\n", 1)[0].split(";")
         assert header == COLUMNS[bron], p.name
         lines = text.rstrip("\n").split("\n")

@@ -7,12 +7,12 @@ prevalence month over month (drift). All from `controles` outcomes, in DuckDB SQ
 `build` runs the SQL (build.py), `specs` are the Dagster assets (specs.py), `check_specs` and
 `check_results` their checks (checks.py).
 """
-from assets.evaluation.build import TABLES, build
-from assets.evaluation.checks import check_results, check_specs
+from assets.evaluation.build import ADDRESS_TABLES, DECISION_TABLES, TABLES, build, build_decisions
+from assets.evaluation.checks import check_results, check_specs, human_review
 from assets.evaluation.specs import (BESCHRIJVING, CHECK_CONCENTRATIE, CHECK_DRIFT, EVALUATIE_BUURT, EVALUATIE_DRIFT,
                                      OWNERS, key, specs)
 
 __all__ = [
-    "TABLES", "build", "specs", "check_specs", "check_results", "key", "OWNERS", "BESCHRIJVING",
+    "TABLES", "ADDRESS_TABLES", "DECISION_TABLES", "build", "build_decisions", "human_review", "specs", "check_specs", "check_results", "key", "OWNERS", "BESCHRIJVING",
     "CHECK_CONCENTRATIE", "CHECK_DRIFT", "EVALUATIE_BUURT", "EVALUATIE_DRIFT",
 ]

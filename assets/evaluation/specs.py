@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.evaluation.build import TABLES
+from assets.evaluation.build import ADDRESS_TABLES, TABLES
 from assets.lineage import asset_deps, table_key
 
 OWNERS = ["team:aov-informatie"]
@@ -18,7 +18,13 @@ BESCHRIJVING = {
     "marts.evaluatie_precisie": "Precisie@k van eerdere risicolijsten: aandeel gecontroleerde adressen met een bevinding.",
     "marts.evaluatie_buurt": "Selectie per buurt tegenover het aandeel objecten (dispariteit), met signaal boven de grens.",
     "marts.evaluatie_drift": "Aantal objecten per indicator tegenover de vorige maand, met signaal bij een sprong.",
+    "marts.besluiten": "Elk voorstel van de lijst van de maand (risicolijst en steekproef) en elk adres dat het overleg zelf toevoegde, met het besluit van het signaleringsoverleg (leeg: niet besloten).",
+    "marts.controle_besluit": "Elke controle van de maand met het besluit dat zij uitvoerde; de aanleiding volgt uit dat besluit.",
+    "marts.evaluatie_besluiten": "Hoe het overleg de voorstellen woog, per lijstmaand en over 12 maanden: besloten, gevolgd, later, open, trefkans (Wilson) en dagen tot de controle.",
+    "marts.evaluatie_besluit_redenen": "Redenen bij de besluiten over de lijsten van de laatste 12 maanden.",
 }
+EVALUATIE_BESLUITEN = table_key("marts.evaluatie_besluiten")
+CHECK_MENSELIJK = "menselijke_afweging"  # on EVALUATIE_BESLUITEN
 
 
 def key(table: str) -> dg.AssetKey:
@@ -35,5 +41,5 @@ def specs() -> list[dg.AssetSpec]:
             kinds={"duckdb"},
             deps=asset_deps(table),
         )
-        for table in TABLES
+        for table in ADDRESS_TABLES + TABLES
     ]

@@ -16,6 +16,7 @@ BESCHRIJVING = {
     "woz_gebruik": "WOZ-gebruik per object (optioneel; meestal jaarlijks).",
     "signalen": "Signalen uit het signaleringsoverleg (alleen geverifieerde tellen mee in de score).",
     "controles": "Uitgevoerde controles en hun uitkomst (voor de evaluatie van de score).",
+    "besluiten": "Besluiten van het signaleringsoverleg over het voorstel van de maand (controle, geen controle, later; reden uit de vaste lijst) en de adressen die het overleg zelf toevoegt.",
 }
 
 # Tables filled from the BAG delivery besides staging.bag_verblijfsobject (empty for a canonical CSV).

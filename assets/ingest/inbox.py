@@ -20,10 +20,11 @@ INBOX_FOLDER = {
     "woz_gebruik": "woz",
     "signalen": "signalen",
     "controles": "signalen",
+    "besluiten": "besluiten",
     "slachtoffers": "slachtoffers",
 }
 # Sources whose address must be a hoofdadres of the month's BAG (else the row is quarantined).
-REFERENTIAL = ("brp_adrestellingen", "rni_inschrijvingen", "signalen", "controles")
+REFERENTIAL = ("brp_adrestellingen", "rni_inschrijvingen", "signalen", "controles", "besluiten")
 # The month a run was asked for (`risicoradar run --maand`): a BAG delivery without a month in its
 # name (bag-light.gpkg) serves that month when the inbox has no other BAG file for it.
 RUN_MONTH_ENV = "RISICORADAR_RUN_MAAND"

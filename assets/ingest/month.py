@@ -139,6 +139,8 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
             result.release_frame()
             continue
         inbox_file = files[source]
+        if source == "besluiten":
+            set_aside_unknown_reasons(result, settings.config.besluiten.redenen)
         write_raw(con, source, result.frame, maand, inbox_file.path.name)
         n_quarantine = write_quarantine(con, source, maand, result.quarantaine)
         entry = BronVerslag(
@@ -199,6 +201,26 @@ def store_bag_extras(con, params: dict, levering) -> dict[str, int]:
         "staging.bag_nevenadres": replace_month(con, "staging.bag_nevenadres", params,
                                                 frames={"nevenadressen": nevenadressen}),
     }
+
+
+def set_aside_unknown_reasons(result, redenen: tuple[str, ...]) -> None:
+    """Move decisions whose reason is not in besluiten.redenen (instellingen.yaml) from the
+    accepted rows to the contract's quarantine (the contract only knows the reason's form)."""
+    frame = result.frame
+    reden = frame["reden"]
+    unknown = (reden.notna() & ~reden.isin(list(redenen))).fillna(False).to_numpy(dtype=bool)
+    if not unknown.any():
+        return
+    rows = pd.DataFrame({
+        "bestand": pd.array([result.bestand] * int(unknown.sum()), dtype="string"),
+        "rij": pd.array(frame["rij"].to_numpy()[unknown], dtype="Int64"),
+        "kolom": pd.array(["reden"] * int(unknown.sum()), dtype="string"),
+        "waarde": reden[unknown].astype("string").array,
+        "reden": pd.array(["reden staat niet in de lijst besluiten.redenen van instellingen.yaml"] * int(unknown.sum()), dtype="string"),
+    })
+    result.quarantaine = rows if result.quarantaine is None or result.quarantaine.empty else pd.concat(
+        [result.quarantaine, rows], ignore_index=True)
+    result.frame = frame[~unknown].reset_index(drop=True)
 
 
 def _bag_buurt(frame: pd.DataFrame, in_gemeente, buurten: pd.DataFrame):

@@ -7,6 +7,7 @@ SELECT
         ORDER BY v.openbare_ruimte_naam, v.huisnummer, coalesce(v.huisletter, ''), coalesce(v.toevoeging, ''), v.postcode
     )::INTEGER AS straatvolgorde,
     c.verblijfsobject_id,
+    v.nummeraanduiding_hoofdadres_identificatie AS nummeraanduiding_id,
     c.adres,
     c.postcode,
     v.woonplaats_naam AS woonplaats,

@@ -101,6 +101,11 @@ def maandrapportage(context: dg.AssetExecutionContext, duckdb: DuckDBResource, d
             result = build_report(con, settings, maand, png=png)
         except MaandNietVerwerkt as exc:
             raise dg.Failure(description=str(exc), metadata={"maand": maand}) from None
+        newest = con.execute("SELECT max(maand) FROM audit.bronnen_maand").fetchall()[0][0]
+        if maand == newest:  # the register text shows the decision figures of the newest month
+            from assets.scoring.algoritmeregister_asset import write_description
+
+            write_description(settings, con)
     if png and not result.png:
         context.log.warning("Maandrapportage %s: %s", maand, result.png_melding)
     context.log.info("Maandrapportage %s gepubliceerd: %s", maand, result.html)

@@ -11,7 +11,7 @@ from assets.warehouse import month_params, query
 QUERIES = (
     "kerncijfers", "buurten", "controlelijst", "bronnen", "validatielog", "quarantaine", "woz",
     "evaluatie_aanleiding", "evaluatie_scoreklasse", "evaluatie_indicator", "evaluatie_precisie",
-    "evaluatie_buurt", "evaluatie_drift",
+    "evaluatie_buurt", "evaluatie_drift", "besluitadressen", "evaluatie_besluiten", "evaluatie_besluit_redenen",
 )
 
 

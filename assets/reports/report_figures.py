@@ -14,7 +14,8 @@ from assets.reports import figures as fg
 from assets.formatting import getal
 from data_contracts.months import maandnaam
 
-AANLEIDINGEN = {"risicolijst": "Risicolijst", "steekproef": "Steekproef", "signaal": "Signaal"}
+AANLEIDINGEN = {"risicolijst": "Risicolijst", "steekproef": "Steekproef", "signaal": "Signaal",
+               "overleg": "Toegevoegd door het overleg"}
 
 
 @dataclass

@@ -94,6 +94,9 @@ def render(con: duckdb.DuckDBPyConnection, maand: str, indicatoren: list[Indicat
     figuren = report_figures(data, trends, labels, boundary, maand)
     lijst = sections.controlelijst(data["controlelijst"])
     evaluatie = sections.evaluatie(data, labels, config)
+    from assets.evaluation import human_review
+
+    besluiten = sections.evaluatie_besluiten(data, human_review(con, maand, config.besluiten))
     context = {
         **_kop(maand, config),
         "kerncijfers": sections.kerncijfers(data["kerncijfers"], maand),
@@ -101,6 +104,8 @@ def render(con: duckdb.DuckDBPyConnection, maand: str, indicatoren: list[Indicat
         **lijst,
         **sections.datakwaliteit(data),
         **evaluatie,
+        **besluiten,
+        **sections.besluitformulier(data["besluitadressen"], config, maand),
         "tabellen": {**evaluatie["tabellen"],
                      "quarantaine": sections.quarantaine_tabel(data["quarantaine"]),
                      "buurten": sections.buurten_tabel(data["buurten"])},
@@ -132,8 +137,12 @@ def build_report(con: duckdb.DuckDBPyConnection, settings, maand: str, *, png: b
                 log.warning("Maandrapportage %s: %s", maand, melding)
         html_tmp = pub.tmp / REPORT_NAME
         html_tmp.write_text(html_text, encoding="utf-8")
+        from assets.reports.besluitformulier import write_template
+
+        sjabloon = f"besluitenformulier_{maand}.xlsx"
+        write_template(con, maand, config, pub.tmp / sjabloon)
         # An attempted export always replaces the PNG folder: no stale images beside a new report.
-        published = pub.publish(([PNG_FOLDER] if png else []) + [REPORT_NAME])
+        published = pub.publish(([PNG_FOLDER] if png else []) + [REPORT_NAME, sjabloon])
     png_paths = [target / PNG_FOLDER / p.name for p in made]
     return RapportResultaat(maand=maand, html=target / REPORT_NAME, bestanden=files_under(published),
                             png=png_paths, png_melding=melding, controlelijst=n_lijst)

@@ -175,6 +175,7 @@ def controlelijst(frame: pd.DataFrame) -> dict:
             "woonplaats": r.woonplaats or "", "buurt": r.buurtnaam or r.buurtcode or "onbekend", "score": int(r.score),
             "aanleiding": r.aanleiding, "aanleiding_label": AANLEIDINGEN.get(r.aanleiding, r.aanleiding),
             "redenen": redenen, "laatste_controle": laatste,
+            "nummeraanduiding_id": r.nummeraanduiding_id or "",
         })
     return {
         "controlelijst": rijen,
@@ -285,6 +286,71 @@ def evaluatie(data: dict[str, pd.DataFrame], labels: dict[str, str], config: Ins
         "drift_signalen": ed[ed["signaal"].fillna(False).astype(bool)]["indicator"].tolist(),
         "evaluatie_cfg": config.evaluatie,
         "gecontroleerd_totaal": int(data["evaluatie_aanleiding"]["gecontroleerd"].fillna(0).sum()),
+    }
+
+
+# --- the overleg's decisions ----------------------------------------------------------------------
+
+HERKOMST = {"risicolijst": "Risicolijst", "steekproef": "Steekproef", "overleg": "Toegevoegd door het overleg"}
+
+
+def besluitformulier(adressen: pd.DataFrame, config: Instellingen, maand: str) -> dict:
+    """What the decision form needs beside the list: the reasons, the addresses the overleg can
+    add from its signals, the file name it saves, and the note rule of the contract (the same
+    pattern screens the note in the browser before saving)."""
+    from data_contracts.contract import load_contract
+
+    notitie = load_contract("besluiten").columns["notitie"]
+    return {
+        "besluit_redenen": list(config.besluiten.redenen),
+        "besluit_adressen": [
+            {"id": r.nummeraanduiding_id, "label": f"{r.adres}, {r.postcode or ''} {r.woonplaats or ''}".strip()}
+            for r in adressen.itertuples()
+        ],
+        "besluit_bestand": f"besluiten_{maand}.csv",
+        "besluit_sjabloon": f"besluitenformulier_{maand}.xlsx",
+        "notitie_patroon": notitie.pattern,
+        "notitie_regel": notitie.pattern_label,
+    }
+
+
+def _aandeel(v) -> str:
+    return "–" if v is None or pd.isna(v) else procent(v, 0, fractie=True)
+
+
+def evaluatie_besluiten(data: dict[str, pd.DataFrame], meldingen: list[str]) -> dict:
+    """How the overleg weighed the proposals: per herkomst over 12 months and per list month,
+    reasons for setting aside, and the warnings of the human-review check."""
+    eb = _with_interval(data["evaluatie_besluiten"])
+    eb["herkomst_label"] = eb["herkomst"].map(lambda h: HERKOMST.get(h, h))
+    totaal = eb[eb["lijst_maand"] == "12 maanden"]
+    per_maand = eb[eb["lijst_maand"] != "12 maanden"]
+    redenen = data["evaluatie_besluit_redenen"].copy()
+    redenen["herkomst"] = redenen["herkomst"].map(lambda h: HERKOMST.get(h, h))
+    dagen = [("mediaan_dagen", "Dagen tot controle (mediaan)", lambda v: "–" if pd.isna(v) else getal(v), "r")]
+    steekproef = totaal[totaal["herkomst"] == "steekproef"]
+    steekproef_besloten = int(steekproef["besloten"].fillna(0).sum())
+    steekproef_gecontroleerd = int(steekproef["gecontroleerd"].fillna(0).sum())
+    return {
+        "besluiten_bekend": bool(int(totaal["besloten"].fillna(0).sum()) + int(totaal["later"].fillna(0).sum())),
+        "besluiten_meldingen": meldingen,
+        "steekproef_meet_niets": bool(len(steekproef)) and steekproef_gecontroleerd == 0,
+        "steekproef_besloten": steekproef_besloten,
+        "besluit_tabellen": {
+            "totaal": _tabel(totaal, [
+                ("herkomst_label", "Herkomst", None, "l"), ("voorstellen", "Adressen", _int, "r"),
+                ("aandeel_besloten", "Besloten", _aandeel, "r"), ("later", "Later", _int, "r"), ("open", "Open", _int, "r"),
+                ("aandeel_gevolgd", "Gevolgd (controle)", _aandeel, "r")] + TREFKANS_KOLOMMEN + dagen),
+            "per_maand": _tabel(per_maand, [
+                ("lijst_maand", "Lijst van", None, "l"), ("herkomst_label", "Herkomst", None, "l"),
+                ("voorstellen", "Adressen", _int, "r"), ("besloten", "Besloten", _int, "r"), ("later", "Later", _int, "r"),
+                ("open", "Open", _int, "r"), ("controle", "Controle", _int, "r"),
+                ("aandeel_gevolgd", "Gevolgd", _aandeel, "r"), ("gecontroleerd", "Gecontroleerd", _int, "r"),
+                ("treffers", "Met bevinding", _int, "r")] + dagen),
+            "redenen": _tabel(redenen, [
+                ("herkomst", "Herkomst", None, "l"), ("besluit", "Besluit", None, "l"), ("reden", "Reden", None, "l"),
+                ("aantal", "Aantal", _int, "r")]),
+        },
     }
 
 

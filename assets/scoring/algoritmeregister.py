@@ -38,7 +38,38 @@ def indicator_regel(ind: Indicator) -> str:
     return f"{ind.label}: {treden}."
 
 
-def beschrijving(indicatoren: list[Indicator], instellingen: Instellingen | Mapping) -> dict:
+def _pct(value) -> str:
+    return "–" if value is None or value != value else f"{round(100 * value):d} %"
+
+
+def besluiten_cijfers(rows: list[dict], maand: str) -> str:
+    """What the decision figures of the last 12 lists show (rows of marts.evaluatie_besluiten,
+    lijst_maand '12 maanden', per herkomst), in Dutch."""
+    per = {r["herkomst"]: r for r in rows}
+    lijst = [per[h] for h in ("risicolijst", "steekproef") if h in per]
+    voorstellen = sum(r["voorstellen"] or 0 for r in lijst)
+    if not voorstellen:
+        return ""
+    besloten = sum(r["besloten"] or 0 for r in lijst)
+    controle = sum(r["controle"] or 0 for r in lijst)
+    tekst = (f"Cijfers over de lijsten van de 12 maanden tot en met {maand}: van {voorstellen} voorstellen besloot het "
+             f"overleg er {besloten} ({_pct(besloten / voorstellen)}); van de besloten voorstellen volgde het er "
+             f"{controle} ({_pct(controle / besloten) if besloten else '–'}).")
+    for herkomst, naam in (("risicolijst", "risicolijst"), ("steekproef", "steekproef"), ("overleg", "door het overleg toegevoegde adressen")):
+        r = per.get(herkomst)
+        if herkomst == "overleg" and r:
+            tekst += f" Het overleg voegde zelf {r['voorstellen']} adressen toe."
+        if r and r["gecontroleerd"]:
+            tekst += (f" Trefkans {naam}: {_pct(r['trefkans'])} van {r['gecontroleerd']} uitgevoerde controles "
+                      f"(95 %-interval {_pct(r['ci_laag'])}–{_pct(r['ci_hoog'])}).")
+        elif r and herkomst == "steekproef":
+            tekst += " De steekproef is niet gecontroleerd: zonder controles meet zij niets."
+    return tekst
+
+
+def beschrijving(indicatoren: list[Indicator], instellingen: Instellingen | Mapping,
+                 besluiten: str = "") -> dict:
+    """The description; `besluiten` is the text of the decision figures (besluiten_cijfers), if known."""
     config = Instellingen.of(instellingen)
     lijst, evaluatie, export = config.controlelijst, config.evaluatie, config.export
     gemeente = config.gemeentenaam
@@ -71,7 +102,16 @@ def beschrijving(indicatoren: list[Indicator], instellingen: Instellingen | Mapp
             "De lijst is een voorstel. Het signaleringsoverleg (AOV'er, Boa, BWT, politie, wijkagent, RIEC) "
             "bespreekt elk adres met de redenen, kan de lijst in neutrale volgorde (op straat) bekijken om "
             "automatiseringsbias te beperken, en besluit zelf welke adressen worden gecontroleerd. "
-            "Uitkomsten van controles worden teruggekoppeld."
+            "Het besluit per voorgesteld adres (ook de steekproef) wordt vastgelegd: controle, geen controle of "
+            "later, met een reden uit een vaste lijst (" + "; ".join(config.besluiten.redenen) + ") en een korte "
+            "notitie zonder persoonsgegevens; adressen die het overleg zelf toevoegt uit eigen signalen worden "
+            "apart vastgelegd. Elke controle verwijst naar het besluit dat zij uitvoert. Maandelijks wordt "
+            "gemeten welk deel van de voorstellen besloten en gevolgd is, om welke redenen adressen terzijde "
+            "worden gelegd en hoe de toegevoegde adressen het doen tegenover de lijst en de steekproef. Een "
+            f"waarschuwing volgt als het overleg {config.besluiten.volg_maanden} lijstmaanden achter elkaar "
+            f"minstens {round(100 * config.besluiten.volg_grens)} % van de besloten voorstellen volgt "
+            "(automatiseringsbias) of niets besluit. Uitkomsten van controles worden teruggekoppeld."
+            + (" " + besluiten if besluiten else "")
         ),
         "risicobeheer": (
             "Maandelijkse evaluatie van de trefkans per aanleiding, indicator en scoreklasse (met "

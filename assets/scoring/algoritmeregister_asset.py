@@ -27,8 +27,41 @@ def algoritmebeschrijving(context: dg.AssetExecutionContext, data_folder: DataFo
     from assets.ingest import reference_fingerprint
 
     settings = data_folder.settings()
-    doc = beschrijving(load(settings.indicatoren_path), settings.config)
-    md = write_private(settings.output / "algoritmeregister.md", as_markdown(doc))
-    js = write_private(settings.output / "algoritmeregister.json", as_json(doc))
+    doc, md, js = write_description(settings)
     return dg.MaterializeResult(metadata={"markdown": str(md), "json": str(js), "indicatoren": len(doc["technische_werking"]["indicatoren"]),
                                           "vingerafdruk": reference_fingerprint(settings)})
+
+
+
+def decision_figures(con) -> str:
+    """The text of the decision figures of the newest month in the warehouse ('' without any)."""
+    from assets.scoring.algoritmeregister import besluiten_cijfers
+    from assets.warehouse import query
+
+    frame = query(con, "rapport.register_besluiten", {}).df()
+    if frame.empty:
+        return ""
+    rows = [{k: (None if v != v else v) for k, v in r.items()} for r in frame.to_dict("records")]
+    return besluiten_cijfers(rows, str(frame["maand"].iloc[0]))
+
+
+def write_description(settings, con=None) -> tuple[dict, object, object]:
+    """Write algoritmeregister.md/.json from the running configuration and, with a warehouse
+    connection (or an existing warehouse file), the figures of the overleg's decisions."""
+    figures = ""
+    if con is not None:
+        figures = decision_figures(con)
+    elif settings.warehouse.is_file():
+        import duckdb
+
+        con = duckdb.connect(str(settings.warehouse), read_only=True)
+        try:
+            present = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts' "
+                                  "AND table_name = 'evaluatie_besluiten'").fetchall()[0][0]
+            figures = decision_figures(con) if present else ""
+        finally:
+            con.close()
+    doc = beschrijving(load(settings.indicatoren_path), settings.config, figures)
+    md = write_private(settings.output / "algoritmeregister.md", as_markdown(doc))
+    js = write_private(settings.output / "algoritmeregister.json", as_json(doc))
+    return doc, md, js

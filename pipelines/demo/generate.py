@@ -91,6 +91,66 @@ def _write_csv(table: pa.Table, path: Path) -> None:
                                                      quoting_style="none", batch_size=65_536))
 
 
+BESLUIT_REDENEN_TERZIJDE = ["al bekend bij partner", "recent gecontroleerd", "onvoldoende grond", "capaciteit"]
+
+
+def _decisions(world, history: list[pd.DataFrame], m: int, controles: pa.Table, rng) -> pa.Table:
+    """besluiten_<list month m-1>.csv: what the overleg decided in month m on the list of m-1.
+
+    Consistent with the controls of month m: every control from the list or the sample carries
+    out a decision 'controle' on that address; about half of the signal controls were added to
+    the list by the overleg itself (herkomst 'overleg'). Of the addresses that look like list
+    addresses in month m-1 (two or more indicators) and were not controlled, about a third is set
+    aside ('geen controle', with a reason), some are postponed ('later'), the rest left open.
+    Only addresses that are hoofdadres in the BAG of month m-1 are written.
+    """
+    present = world.present_at(m - 1) & (world.gem >= 0)
+    index = pd.Index(world.num_id)
+    ids = np.asarray(controles["nummeraanduiding_id"].to_pylist(), dtype=np.int64)
+    obj = index.get_indexer(ids)
+    aanl = np.asarray(controles["aanleiding"].to_pylist(), dtype=object)
+    ok = (obj >= 0) & present[np.maximum(obj, 0)]
+    lijst = ok & np.isin(aanl, ["risicolijst", "steekproef"])
+    signaal = ok & (aanl == "signaal") & (rng.random(len(aanl)) < 0.5)
+    rows_id = list(ids[lijst]) + list(ids[signaal])
+    herkomst = list(aanl[lijst]) + ["overleg"] * int(signaal.sum())
+    besluit = ["controle"] * len(rows_id)
+    reden = [""] * int(lijst.sum()) + ["eigen signaal van het overleg"] * int(signaal.sum())
+    gecontroleerd = set(rows_id) | set(ids.tolist())
+    if history:
+        ind = dtr.indicators_at(history, m - 1)
+        kandidaten = ind.index[ind.sum(axis=1).to_numpy() >= 2]
+        vbo_index = pd.Index(world.vbo_id)
+        cobj = vbo_index.get_indexer(np.asarray(kandidaten, dtype=np.int64))
+        cobj = cobj[(cobj >= 0)]
+        cobj = cobj[present[cobj]]
+        cnum = world.num_id[cobj]
+        cnum = cnum[~np.isin(cnum, list(gecontroleerd))]
+        u = rng.random(len(cnum))
+        terzijde, later = cnum[u < 0.35], cnum[(u >= 0.35) & (u < 0.45)]
+        rows_id += list(terzijde) + list(later)
+        herkomst += ["risicolijst"] * (len(terzijde) + len(later))
+        besluit += ["geen controle"] * len(terzijde) + ["later"] * len(later)
+        reden += list(rng.choice(BESLUIT_REDENEN_TERZIJDE, len(terzijde))) + ["capaciteit"] * len(later)
+    order = np.argsort(np.asarray(rows_id, dtype=np.int64), kind="stable")
+    return pa.table({
+        "nummeraanduiding_id": dr.ids16(np.asarray(rows_id, dtype=np.int64)[order]),
+        "herkomst": pa.array([herkomst[i] for i in order], pa.string()),
+        "besluit": pa.array([besluit[i] for i in order], pa.string()),
+        "reden": pa.array([reden[i] for i in order], pa.string()),
+        "notitie": pa.array([""] * len(order), pa.string()),
+        "datum": pa.array([_overleg_datum(controles)] * len(order), pa.string()),
+    })
+
+
+def _overleg_datum(controles: pa.Table) -> str:
+    """The 10th of the controls' month: the day the overleg met."""
+    first = min(controles["datum"].to_pylist()) if controles.num_rows else None
+    if first is None:
+        return ""
+    return f"{first:%Y-%m}-10"
+
+
 def _write_parquet(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # store_schema=False: readers see plain strings, not the in-memory dictionary encoding
@@ -167,6 +227,7 @@ def generate_demo(data_dir: Path, months: int = 24, end_month: str | None = None
     keep_all = world.n <= 200_000
     keep_vbo = None if keep_all else world.vbo_id[pl.obj]
     history: list[pd.DataFrame] = []
+    besluit_rng = np.random.default_rng(seed + 7919)  # own stream: the registers stay as they were
     per_maand: dict[str, dict] = {}
     woz_path = None
     for m, lab in enumerate(labels):
@@ -188,6 +249,12 @@ def generate_demo(data_dir: Path, months: int = 24, end_month: str | None = None
             else:
                 _write_csv(table, path)
             written.append(path)
+            if key == "controles" and m > 0:
+                # the overleg met in this month on last month's list: its decisions follow from
+                # the controls it led to, plus some proposals set aside or postponed
+                besluit_path = inbox / "besluiten" / f"besluiten_{labels[m - 1]}.csv"
+                _write_csv(_decisions(world, history, m, table, besluit_rng), besluit_path)
+                written.append(besluit_path)
             del table
         if woz_now:
             woz_path = paths["woz"]

@@ -171,6 +171,17 @@ def controles_rows() -> list[dict]:
     ]
 
 
+def besluiten_rows() -> list[dict]:
+    return [
+        {"nummeraanduiding_id": na_id(3), "herkomst": "risicolijst", "besluit": "controle", "reden": "",
+         "notitie": "samen met de brandweer", "datum": "2026-11-12"},
+        {"nummeraanduiding_id": na_id(8), "herkomst": "steekproef", "besluit": "geen controle",
+         "reden": "recent gecontroleerd", "notitie": "", "datum": "2026-11-12"},
+        {"nummeraanduiding_id": na_id(11), "herkomst": "overleg", "besluit": "controle",
+         "reden": "eigen signaal van het overleg", "notitie": "", "datum": "2026-11-12"},
+    ]
+
+
 SLACHTOFFERS_LONG = [
     {"bron": "CoMensha", "regio": "Zoeterwoude", "jaar": "2021", "uitbuitingsvorm": "arbeidsuitbuiting", "aantal": "1"},
     {"bron": "SHOP", "regio": "Hollands Midden", "jaar": "2021", "uitbuitingsvorm": "seksuele uitbuiting", "aantal": "2"},
@@ -296,6 +307,7 @@ def build_cases() -> None:
     case("goed", "woz", {f"woz_gebruik_{MAAND}.csv": to_csv(woz_rows())}, rijen=8)
     case("goed", "signalen", {f"signalen_{MAAND}.csv": to_csv(signalen_rows())}, context="bag", rijen=3)
     case("goed", "controles", {f"controles_{MAAND}.csv": to_csv(controles_rows())}, context="bag", rijen=2)
+    case("goed", "besluiten", {f"besluiten_{MAAND}.csv": "\ufeff" + to_csv(besluiten_rows())}, context="bag", rijen=3)
     odd = bag + [
         {**bag[0], "identificatie": "0626010000007310", "nummeraanduiding_hoofdadres_identificatie": "0626200000007310",
          "bronhouder_identificatie": "0626", "openbare_ruimte_naam": "Voorschoterweg"},
@@ -383,6 +395,14 @@ def build_cases() -> None:
          bevat=["kolom 'datum_aanvang'", "datum (JJJJ-MM-DD of DD-MM-JJJJ)", "'31-02-2019'"])
     case("fout", "controle_uitkomst_onbekend", {f"controles_{MAAND}.csv": to_csv(replace(controles_rows(), 1, uitkomst="ok"))},
          bevat=["kolom 'uitkomst'", "geen bijzonderheden", "'ok'"])
+    case("fout", "besluit_notitie_met_naam",
+         {f"besluiten_{MAAND}.csv": to_csv(replace(besluiten_rows(), 0, notitie="dhr. Jansen woont er"))},
+         bevat=["kolom 'notitie'", "zonder namen, BSN"], niet=["Jansen"])
+    case("fout", "besluit_notitie_met_geboortedatum",
+         {f"besluiten_{MAAND}.csv": to_csv(replace(besluiten_rows(), 1, notitie="bewoner geboren 03-04-1988"))},
+         bevat=["kolom 'notitie'", "rij 2"], niet=["1988"])
+    case("fout", "besluit_onbekend", {f"besluiten_{MAAND}.csv": to_csv(replace(besluiten_rows(), 2, besluit="misschien"))},
+         bevat=["kolom 'besluit'", "controle, geen controle, later"])
     case("fout", "woz_gebruik_onbekend", {f"woz_gebruik_{MAAND}.csv": to_csv(replace(woz_rows(), 0, gebruik="verhuurd"))},
          bevat=["kolom 'gebruik'", "eigenaar, huurder, geen"])
 

@@ -1,0 +1,10 @@
+-- marts.evaluatie_besluit_redenen: the reasons the overleg gave over the lists of the last 12
+-- months, per herkomst and decision ('geen reden' when none was given; 'geen besluit' when the
+-- proposal was left).
+SELECT $maand AS maand, herkomst,
+       coalesce(besluit, 'geen besluit') AS besluit,
+       coalesce(reden, 'geen reden') AS reden,
+       count(*) AS aantal
+FROM marts.besluiten
+WHERE maand BETWEEN $begin_12m AND $maand
+GROUP BY ALL

@@ -1,0 +1,67 @@
+"""The decision sheet as an Excel template beside the report (`besluitenformulier_<maand>.xlsx`).
+
+The sheet 'besluiten' has exactly the columns of the contract `besluiten` (data_contracts/
+besluiten.yaml), one row per proposed address plus empty rows for addresses the overleg adds,
+with drop-down lists for herkomst, besluit and reden; the sheet 'adressen' says which address each
+nummeraanduiding is. Saved as 'CSV UTF-8 (gescheiden door lijstscheidingsteken)' under the name
+besluiten_<maand>.csv it goes to the inbox like the file the report's form writes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from assets.settings import Instellingen
+from assets.warehouse import month_params, query
+from assets.writing import write_xlsx
+
+TOEGEVOEGD_RIJEN = 10  # empty rows for addresses the overleg adds itself
+
+
+def write_template(con: duckdb.DuckDBPyConnection, maand: str, config: Instellingen, path: Path) -> Path:
+    from openpyxl import load_workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from data_contracts.contract import load_contract
+
+    lijst = query(con, "rapport.controlelijst", month_params(maand)).df().sort_values("straatvolgorde")
+    kolommen = list(load_contract("besluiten").columns)
+    rijen = pd.DataFrame({c: pd.Series([""] * (len(lijst) + TOEGEVOEGD_RIJEN), dtype=object) for c in kolommen})
+    rijen.loc[: len(lijst) - 1, "nummeraanduiding_id"] = lijst["nummeraanduiding_id"].to_numpy()
+    rijen.loc[: len(lijst) - 1, "herkomst"] = lijst["aanleiding"].to_numpy()
+    rijen.loc[len(lijst):, "herkomst"] = "overleg"
+    adressen = pd.DataFrame({
+        "nummeraanduiding_id": lijst["nummeraanduiding_id"].to_numpy(),
+        "adres": (lijst["adres"].fillna("") + ", " + lijst["postcode"].fillna("")).to_numpy(),
+        "herkomst": lijst["aanleiding"].to_numpy(),
+        "redenen voorstel": lijst["redenen"].fillna("").to_numpy(),
+    })
+    uitleg = pd.DataFrame({"Besluitenformulier signaleringsoverleg": [
+        f"Lijst van {maand}: vul per adres het besluit in (controle, geen controle of later) en bij geen controle of "
+        "later een reden uit de lijst. Adressen die het overleg zelf toevoegt (uit eigen signalen): nummeraanduiding "
+        "invullen in de lege rijen onderaan, herkomst 'overleg'.",
+        "Notitie: kort (hoogstens 140 tekens), over het adres, nooit over personen: geen namen, BSN, nummers, "
+        "(geboorte)data of e-mailadressen. Datum: de datum van het overleg (JJJJ-MM-DD).",
+        f"Opslaan: Bestand > Opslaan als > 'CSV UTF-8 (gescheiden door lijstscheidingsteken)', naam besluiten_{maand}.csv, "
+        "alleen het blad 'besluiten'; zet het bestand in de inbox-map besluiten/ en draai de maand opnieuw.",
+        "Redenen: " + "; ".join(config.besluiten.redenen),
+    ]})
+    write_xlsx(path, {"besluiten": rijen, "adressen": adressen}, [uitleg])
+    book = load_workbook(path)
+    sheet = book["besluiten"]
+    letters = {c: chr(ord("A") + i) for i, c in enumerate(kolommen)}
+    last = len(rijen) + 1
+    for column, values in (("herkomst", ["risicolijst", "steekproef", "overleg"]),
+                           ("besluit", ["controle", "geen controle", "later"]),
+                           ("reden", list(config.besluiten.redenen))):
+        check = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                               showErrorMessage=True, errorTitle="Niet in de lijst",
+                               error=f"Kies een waarde uit de lijst voor {column}.")
+        check.add(f"{letters[column]}2:{letters[column]}{last}")
+        sheet.add_data_validation(check)
+    for row in range(2, last + 1):
+        sheet[f"{letters['nummeraanduiding_id']}{row}"].number_format = "@"  # ids stay text (leading zeros)
+    book.save(path)
+    return path
