@@ -495,7 +495,7 @@ CREATE TABLE IF NOT EXISTS audit.inzage (
 -- (assets/exports/retention.py: address_tables); the RIEC export carries only aggregates.
 CREATE TABLE IF NOT EXISTS raw.besluiten (
     nummeraanduiding_id VARCHAR,
-    herkomst VARCHAR,
+    soort_voorstel VARCHAR,
     besluit VARCHAR,
     reden VARCHAR,
     notitie VARCHAR,
@@ -507,7 +507,7 @@ CREATE TABLE IF NOT EXISTS raw.besluiten (
 CREATE TABLE IF NOT EXISTS staging.besluiten (
     maand VARCHAR NOT NULL,
     nummeraanduiding_id VARCHAR NOT NULL,
-    herkomst VARCHAR,                    -- as the form wrote it (risicolijst / steekproef / overleg)
+    soort_voorstel VARCHAR,                    -- as the form wrote it (risicolijst / steekproef / overleg)
     besluit VARCHAR,                     -- controle / geen controle / later
     reden VARCHAR,
     notitie VARCHAR,
@@ -516,14 +516,14 @@ CREATE TABLE IF NOT EXISTS staging.besluiten (
     PRIMARY KEY (maand, nummeraanduiding_id)
 );
 -- Every proposal of a month's list and every address the overleg added, with its decision (NULL:
--- nothing decided). herkomst follows from the list, not from the form.
+-- nothing decided). soort_voorstel follows from the list, not from the form.
 CREATE TABLE IF NOT EXISTS marts.besluiten (
     maand VARCHAR NOT NULL,              -- the month of the list
     besluit_id VARCHAR NOT NULL,         -- <maand>/<nummeraanduiding_id>: what a control refers to
     verblijfsobject_id VARCHAR NOT NULL,
     nummeraanduiding_id VARCHAR,
-    herkomst VARCHAR NOT NULL,           -- risicolijst / steekproef / overleg (added by the overleg)
-    herkomst_formulier VARCHAR,
+    soort_voorstel VARCHAR NOT NULL,           -- risicolijst / steekproef / overleg (added by the overleg)
+    soort_voorstel_formulier VARCHAR,
     rang INTEGER,
     score INTEGER,
     besluit VARCHAR,
@@ -549,17 +549,17 @@ CREATE TABLE IF NOT EXISTS marts.controle_besluit (
 );
 -- How the overleg decided, per list month of the last 12 and over those 12 ('12 maanden').
 CREATE TABLE IF NOT EXISTS marts.evaluatie_besluiten (
-    maand VARCHAR NOT NULL, lijst_maand VARCHAR NOT NULL, herkomst VARCHAR NOT NULL,
+    maand VARCHAR NOT NULL, lijst_maand VARCHAR NOT NULL, soort_voorstel VARCHAR NOT NULL,
     voorstellen INTEGER, besloten INTEGER, later INTEGER, open INTEGER, controle INTEGER,
     aandeel_besloten DOUBLE, aandeel_gevolgd DOUBLE,
     gecontroleerd INTEGER, treffers INTEGER, trefkans DOUBLE, ci_laag DOUBLE, ci_hoog DOUBLE,
     mediaan_dagen DOUBLE,
-    PRIMARY KEY (maand, lijst_maand, herkomst)
+    PRIMARY KEY (maand, lijst_maand, soort_voorstel)
 );
 CREATE TABLE IF NOT EXISTS marts.evaluatie_besluit_redenen (
-    maand VARCHAR NOT NULL, herkomst VARCHAR NOT NULL, besluit VARCHAR NOT NULL, reden VARCHAR NOT NULL,
+    maand VARCHAR NOT NULL, soort_voorstel VARCHAR NOT NULL, besluit VARCHAR NOT NULL, reden VARCHAR NOT NULL,
     aantal INTEGER,
-    PRIMARY KEY (maand, herkomst, besluit, reden)
+    PRIMARY KEY (maand, soort_voorstel, besluit, reden)
 );
 
 -- Columns added after warehouses were made: a warehouse of before gets them here (at the end,

@@ -64,8 +64,8 @@ def test_controls_take_their_aanleiding_from_the_decision(con):
     build_decisions(con, month_params("2026-08"))
     got = dict(con.execute("SELECT controle_id, aanleiding FROM marts.controle_besluit WHERE maand = '2026-08'").fetchall())
     assert got == {"C1": "risicolijst", "C2": "overleg", "C3": "signaal"}
-    rows = con.execute("SELECT herkomst, voorstellen, besloten, controle, gecontroleerd, treffers FROM marts.evaluatie_besluiten "
-                       "WHERE maand = '2026-08' AND lijst_maand = '2026-07' ORDER BY herkomst").fetchall()
+    rows = con.execute("SELECT soort_voorstel, voorstellen, besloten, controle, gecontroleerd, treffers FROM marts.evaluatie_besluiten "
+                       "WHERE maand = '2026-08' AND lijst_maand = '2026-07' ORDER BY soort_voorstel").fetchall()
     assert rows == [("overleg", 1, 1, 1, 1, 0), ("risicolijst", 8, 2, 1, 1, 1), ("steekproef", 2, 0, 0, 0, 0)]
 
 

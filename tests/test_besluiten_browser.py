@@ -75,9 +75,9 @@ def test_the_filled_in_form_saves_a_csv_that_the_pipeline_loads(page, data, tmp_
     n = cells.count()
     assert n >= 6
     ids = [cells.nth(i).get_attribute("data-nummeraanduiding") for i in range(n)]
-    herkomst = [cells.nth(i).get_attribute("data-herkomst") for i in range(n)]
-    steekproef = herkomst.index("steekproef")
-    a, b, c = [i for i, h in enumerate(herkomst) if h == "risicolijst"][:3]
+    soort_voorstel = [cells.nth(i).get_attribute("data-soort-voorstel") for i in range(n)]
+    steekproef = soort_voorstel.index("steekproef")
+    a, b, c = [i for i, h in enumerate(soort_voorstel) if h == "risicolijst"][:3]
     keuzes = {a: ("controle", "", "samen met de brandweer"), b: ("geen controle", "al bekend bij partner", ""),
               c: ("later", "capaciteit", ""), steekproef: ("controle", "", "")}
     for i, (besluit, reden, notitie) in keuzes.items():
@@ -124,7 +124,7 @@ def test_the_filled_in_form_saves_a_csv_that_the_pipeline_loads(page, data, tmp_
     raw = saved.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 met BOM, zoals Excel het verwacht"
     frame = pd.read_csv(saved, sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    assert list(frame.columns) == ["nummeraanduiding_id", "herkomst", "besluit", "reden", "notitie", "datum"]
+    assert list(frame.columns) == ["nummeraanduiding_id", "soort_voorstel", "besluit", "reden", "notitie", "datum"]
     assert len(frame) == len(keuzes) + 1
 
     # through the pipeline: contract (BAG of the month), ingest into staging, decision marts
@@ -148,15 +148,15 @@ def test_the_filled_in_form_saves_a_csv_that_the_pipeline_loads(page, data, tmp_
         assert replace_month(con, "staging.besluiten", params) == len(keuzes) + 1
         evaluation.build_decisions(con, params)
         con.execute("COMMIT")
-        marts = con.execute("SELECT nummeraanduiding_id, herkomst, besluit, reden FROM marts.besluiten WHERE maand = $m",
+        marts = con.execute("SELECT nummeraanduiding_id, soort_voorstel, besluit, reden FROM marts.besluiten WHERE maand = $m",
                             {"m": MAAND}).df().set_index("nummeraanduiding_id")
-        totaal = con.execute("SELECT herkomst, voorstellen, besloten, later, controle FROM marts.evaluatie_besluiten "
-                             "WHERE maand = $m AND lijst_maand = '12 maanden'", {"m": MAAND}).df().set_index("herkomst")
+        totaal = con.execute("SELECT soort_voorstel, voorstellen, besloten, later, controle FROM marts.evaluatie_besluiten "
+                             "WHERE maand = $m AND lijst_maand = '12 maanden'", {"m": MAAND}).df().set_index("soort_voorstel")
     finally:
         con.close()
     assert marts.loc[ids[b], "besluit"] == "geen controle" and marts.loc[ids[b], "reden"] == "al bekend bij partner"
-    assert marts.loc[ids[steekproef], ["herkomst", "besluit"]].tolist() == ["steekproef", "controle"]
-    assert marts.loc[toegevoegd_id, ["herkomst", "besluit"]].tolist() == ["overleg", "controle"]
+    assert marts.loc[ids[steekproef], ["soort_voorstel", "besluit"]].tolist() == ["steekproef", "controle"]
+    assert marts.loc[toegevoegd_id, ["soort_voorstel", "besluit"]].tolist() == ["overleg", "controle"]
     open_ = next(i for i in range(n) if i not in keuzes)
     assert pd.isna(marts.loc[ids[open_], "besluit"]), "a proposal without a choice stays undecided"
     assert totaal.loc["overleg", "voorstellen"] == 1

@@ -41,7 +41,7 @@ COLUMNS = {
     "woz": ["verblijfsobject_id", "gebruik"],
     "signalen": ["signaal_id", "datum", "nummeraanduiding_id", "bron", "soort", "geverifieerd"],
     "controles": ["controle_id", "datum", "nummeraanduiding_id", "aanleiding", "uitkomst"],
-    "besluiten": ["nummeraanduiding_id", "herkomst", "besluit", "reden", "notitie", "datum"],
+    "besluiten": ["nummeraanduiding_id", "soort_voorstel", "besluit", "reden", "notitie", "datum"],
 }
 GEBRUIKSDOELEN = {"woonfunctie", "bijeenkomstfunctie", "celfunctie", "gezondheidszorgfunctie", "industriefunctie",
                   "kantoorfunctie", "logiesfunctie", "onderwijsfunctie", "sportfunctie", "winkelfunctie",

@@ -155,7 +155,26 @@ def test_every_listed_month_appears_with_place_score_and_exact_reasons(demo):
     for v in doc["voorstellen"]:
         assert v["indicatoren_sha256"] == versions[v["maand"]] == ran
         assert v["indicatoren_sha256"][:12] in page
-    assert "Besluiten van het signaleringsoverleg worden nog niet vastgelegd" in text_of(page)
+
+
+def test_the_overlegs_decisions_on_the_address_are_shown_as_recorded(demo):
+    """Every decision the overleg recorded on this object (marts.besluiten) appears with its month
+    and reason; an address without decisions says so plainly."""
+    page, doc = _doc(demo["listed"])
+    con = connect_ro(demo["data"])
+    try:
+        recorded = con.execute("SELECT maand, besluit, reden FROM marts.besluiten WHERE verblijfsobject_id = $id ORDER BY maand",
+                               {"id": demo["id"]}).fetchall()
+    finally:
+        con.close()
+    assert [(b["maand"], b["besluit"], b["reden"]) for b in doc["besluiten"]] == recorded
+    text = text_of(page)
+    section = text.split("2. Besluiten van het signaleringsoverleg", 1)[1].split("3. Controles", 1)[0]
+    for maand, besluit, reden in recorded:
+        assert maandnaam(maand) in section and (besluit or "geen besluit vastgelegd") in section and (reden or "") in section
+    never_page, never_doc = _doc(demo["never"])
+    if not never_doc["besluiten"]:
+        assert "Over dit adres is geen besluit van het signaleringsoverleg vastgelegd." in text_of(never_page)
 
 
 def test_rules_that_applied_are_explained_from_the_configuration(demo):

@@ -31,7 +31,7 @@ def human_review(con: duckdb.DuckDBPyConnection, maand: str, besluiten: Besluite
     rows = con.execute(
         """SELECT lijst_maand, sum(voorstellen)::INTEGER, sum(besloten)::INTEGER, sum(controle)::INTEGER
            FROM marts.evaluatie_besluiten
-           WHERE maand = $maand AND herkomst IN ('risicolijst', 'steekproef') AND list_contains($maanden, lijst_maand)
+           WHERE maand = $maand AND soort_voorstel IN ('risicolijst', 'steekproef') AND list_contains($maanden, lijst_maand)
            GROUP BY lijst_maand ORDER BY lijst_maand""", {"maand": maand, "maanden": months}).fetchall()
     if len(rows) < len(months) or not all(voorstellen for _, voorstellen, _, _ in rows):
         return []  # not every month has a list yet

@@ -10,7 +10,7 @@ WITH c AS (
     WHERE maand = $maand
 ),
 gekoppeld AS (
-    SELECT c.*, b.besluit_id, b.maand AS lijst_maand, b.besluit, b.herkomst
+    SELECT c.*, b.besluit_id, b.maand AS lijst_maand, b.besluit, b.soort_voorstel
     FROM c
     LEFT JOIN marts.besluiten AS b
       ON b.verblijfsobject_id = c.verblijfsobject_id
@@ -20,7 +20,7 @@ gekoppeld AS (
 SELECT maand, controle_id, datum, verblijfsobject_id, uitkomst,
        aanleiding AS aanleiding_bestand, besluit_id, lijst_maand, besluit,
        CASE WHEN besluit_id IS NOT NULL AND (besluit = 'controle' OR aanleiding IN ('risicolijst', 'steekproef', 'overleg'))
-            THEN herkomst ELSE aanleiding END AS aanleiding,
+            THEN soort_voorstel ELSE aanleiding END AS aanleiding,
        CASE WHEN lijst_maand IS NOT NULL
             THEN date_diff('day', last_day(strptime(lijst_maand || '-01', '%Y-%m-%d')), datum) END AS dagen_na_voorstel
 FROM gekoppeld

@@ -1,7 +1,7 @@
 -- marts.evaluatie_besluit_redenen: the reasons the overleg gave over the lists of the last 12
--- months, per herkomst and decision ('geen reden' when none was given; 'geen besluit' when the
+-- months, per soort_voorstel and decision ('geen reden' when none was given; 'geen besluit' when the
 -- proposal was left).
-SELECT $maand AS maand, herkomst,
+SELECT $maand AS maand, soort_voorstel,
        coalesce(besluit, 'geen besluit') AS besluit,
        coalesce(reden, 'geen reden') AS reden,
        count(*) AS aantal

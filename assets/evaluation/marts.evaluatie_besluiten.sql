@@ -1,10 +1,10 @@
 -- marts.evaluatie_besluiten: how the signaleringsoverleg weighed the proposals of the lists of the
--- last 12 months (and over those 12 together: lijst_maand '12 maanden'), per herkomst: proposals,
+-- last 12 months (and over those 12 together: lijst_maand '12 maanden'), per soort_voorstel: proposals,
 -- decided (controle or geen controle), later, left open, followed (controle), and of the decided
 -- controls the ones carried out with a finding (hit rate, Wilson 95 %), and the median days from
 -- the list (its peildatum) to the control. Controls up to this month's peildatum count.
 WITH besluiten AS (
-    SELECT maand AS lijst_maand, besluit_id, herkomst, besluit
+    SELECT maand AS lijst_maand, besluit_id, soort_voorstel, besluit
     FROM marts.besluiten
     WHERE maand BETWEEN $begin_12m AND $maand
 ),
@@ -15,11 +15,11 @@ uitgevoerd AS (
     GROUP BY besluit_id
 ),
 rijen AS (
-    SELECT b.lijst_maand, b.herkomst, b.besluit, u.treffer, u.dagen
+    SELECT b.lijst_maand, b.soort_voorstel, b.besluit, u.treffer, u.dagen
     FROM besluiten AS b LEFT JOIN uitgevoerd AS u USING (besluit_id)
 ),
 telling AS (
-    SELECT coalesce(lijst_maand, '12 maanden') AS lijst_maand, herkomst,
+    SELECT coalesce(lijst_maand, '12 maanden') AS lijst_maand, soort_voorstel,
            count(*) AS voorstellen,
            count(*) FILTER (WHERE besluit IN ('controle', 'geen controle')) AS besloten,
            count(*) FILTER (WHERE besluit = 'later') AS later,
@@ -29,9 +29,9 @@ telling AS (
            count(*) FILTER (WHERE besluit = 'controle' AND treffer) AS treffers,
            median(dagen) FILTER (WHERE besluit = 'controle') AS mediaan_dagen
     FROM rijen
-    GROUP BY GROUPING SETS ((lijst_maand, herkomst), (herkomst))
+    GROUP BY GROUPING SETS ((lijst_maand, soort_voorstel), (soort_voorstel))
 )
-SELECT $maand AS maand, lijst_maand, herkomst, voorstellen, besloten, later, open, controle,
+SELECT $maand AS maand, lijst_maand, soort_voorstel, voorstellen, besloten, later, open, controle,
        besloten / nullif(voorstellen, 0) AS aandeel_besloten,
        controle / nullif(besloten, 0) AS aandeel_gevolgd,
        gecontroleerd, treffers,

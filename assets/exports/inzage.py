@@ -40,11 +40,6 @@ from assets.warehouse import insert
 
 FOLDER = "inzage"
 TEMPLATE = "inzage.html.j2"
-BESLUITEN_NIET_VASTGELEGD = (
-    "Besluiten van het signaleringsoverleg worden nog niet vastgelegd in risicoradar. Of een voorstel tot een "
-    "controle heeft geleid, blijkt alleen uit de controles hieronder; een besluit om niet te controleren, of "
-    "om het later te doen, staat nergens in het systeem."
-)
 BRONNAMEN = {
     "bag_verblijfsobject": "BAG (verblijfsobjecten)",
     "brp_adrestellingen": "BRP (aantallen per adres)",
@@ -254,7 +249,9 @@ def _summary(doc: dict) -> list[str]:
     n_ctl = len(doc["controles"])
     regels.append(f"Er zijn {n_ctl} controles van dit adres vastgelegd." if n_ctl
                   else "Er is geen controle van dit adres vastgelegd.")
-    regels.append(BESLUITEN_NIET_VASTGELEGD.split(". ")[0] + ".")
+    besloten = [b for b in doc["besluiten"] if b["besluit"]]
+    regels.append(f"Het signaleringsoverleg heeft {len(besloten)} keer een besluit over dit adres vastgelegd."
+                  if besloten else "Er is geen besluit van het signaleringsoverleg over dit adres vastgelegd.")
     return regels
 
 
@@ -297,7 +294,7 @@ def gather(con: duckdb.DuckDBPyConnection, settings, verblijfsobject_id: str) ->
         "signalen": _records(query(con, "inzage.signalen", params)),
         "quarantaine": _records(con.execute("SELECT * FROM inzage_quarantaine")),
         "voorstellen": _records(query(con, "inzage.voorstellen", params)),
-        "besluiten": {"vastgelegd": False, "toelichting": BESLUITEN_NIET_VASTGELEGD},
+        "besluiten": _records(query(con, "inzage.besluiten", params)),
         "controles": _records(query(con, "inzage.controles", params)),
         "exports": _records(query(con, "inzage.exports", params)),
         "opschoning": _records(query(con, "inzage.opschoning", params)),

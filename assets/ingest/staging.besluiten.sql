@@ -4,7 +4,7 @@
 SELECT
     r.maand,
     r.nummeraanduiding_id,
-    r.herkomst,
+    r.soort_voorstel,
     r.besluit,
     r.reden,
     r.notitie,

@@ -2,7 +2,7 @@
 
 The sheet 'besluiten' has exactly the columns of the contract `besluiten` (data_contracts/
 besluiten.yaml), one row per proposed address plus empty rows for addresses the overleg adds,
-with drop-down lists for herkomst, besluit and reden; the sheet 'adressen' says which address each
+with drop-down lists for soort_voorstel, besluit and reden; the sheet 'adressen' says which address each
 nummeraanduiding is. Saved as 'CSV UTF-8 (gescheiden door lijstscheidingsteken)' under the name
 besluiten_<maand>.csv it goes to the inbox like the file the report's form writes.
 """
@@ -30,18 +30,18 @@ def write_template(con: duckdb.DuckDBPyConnection, maand: str, config: Instellin
     kolommen = list(load_contract("besluiten").columns)
     rijen = pd.DataFrame({c: pd.Series([""] * (len(lijst) + TOEGEVOEGD_RIJEN), dtype=object) for c in kolommen})
     rijen.loc[: len(lijst) - 1, "nummeraanduiding_id"] = lijst["nummeraanduiding_id"].to_numpy()
-    rijen.loc[: len(lijst) - 1, "herkomst"] = lijst["aanleiding"].to_numpy()
-    rijen.loc[len(lijst):, "herkomst"] = "overleg"
+    rijen.loc[: len(lijst) - 1, "soort_voorstel"] = lijst["aanleiding"].to_numpy()
+    rijen.loc[len(lijst):, "soort_voorstel"] = "overleg"
     adressen = pd.DataFrame({
         "nummeraanduiding_id": lijst["nummeraanduiding_id"].to_numpy(),
         "adres": (lijst["adres"].fillna("") + ", " + lijst["postcode"].fillna("")).to_numpy(),
-        "herkomst": lijst["aanleiding"].to_numpy(),
+        "soort_voorstel": lijst["aanleiding"].to_numpy(),
         "redenen voorstel": lijst["redenen"].fillna("").to_numpy(),
     })
     uitleg = pd.DataFrame({"Besluitenformulier signaleringsoverleg": [
         f"Lijst van {maand}: vul per adres het besluit in (controle, geen controle of later) en bij geen controle of "
         "later een reden uit de lijst. Adressen die het overleg zelf toevoegt (uit eigen signalen): nummeraanduiding "
-        "invullen in de lege rijen onderaan, herkomst 'overleg'.",
+        "invullen in de lege rijen onderaan, soort_voorstel 'overleg'.",
         "Notitie: kort (hoogstens 140 tekens), over het adres, nooit over personen: geen namen, BSN, nummers, "
         "(geboorte)data of e-mailadressen. Datum: de datum van het overleg (JJJJ-MM-DD).",
         f"Opslaan: Bestand > Opslaan als > 'CSV UTF-8 (gescheiden door lijstscheidingsteken)', naam besluiten_{maand}.csv, "
@@ -53,7 +53,7 @@ def write_template(con: duckdb.DuckDBPyConnection, maand: str, config: Instellin
     sheet = book["besluiten"]
     letters = {c: chr(ord("A") + i) for i, c in enumerate(kolommen)}
     last = len(rijen) + 1
-    for column, values in (("herkomst", ["risicolijst", "steekproef", "overleg"]),
+    for column, values in (("soort_voorstel", ["risicolijst", "steekproef", "overleg"]),
                            ("besluit", ["controle", "geen controle", "later"]),
                            ("reden", list(config.besluiten.redenen))):
         check = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,

@@ -291,7 +291,7 @@ def evaluatie(data: dict[str, pd.DataFrame], labels: dict[str, str], config: Ins
 
 # --- the overleg's decisions ----------------------------------------------------------------------
 
-HERKOMST = {"risicolijst": "Risicolijst", "steekproef": "Steekproef", "overleg": "Toegevoegd door het overleg"}
+SOORT_VOORSTEL = {"risicolijst": "Risicolijst", "steekproef": "Steekproef", "overleg": "Toegevoegd door het overleg"}
 
 
 def besluitformulier(adressen: pd.DataFrame, config: Instellingen, maand: str) -> dict:
@@ -319,16 +319,16 @@ def _aandeel(v) -> str:
 
 
 def evaluatie_besluiten(data: dict[str, pd.DataFrame], meldingen: list[str]) -> dict:
-    """How the overleg weighed the proposals: per herkomst over 12 months and per list month,
+    """How the overleg weighed the proposals: per soort_voorstel over 12 months and per list month,
     reasons for setting aside, and the warnings of the human-review check."""
     eb = _with_interval(data["evaluatie_besluiten"])
-    eb["herkomst_label"] = eb["herkomst"].map(lambda h: HERKOMST.get(h, h))
+    eb["soort_voorstel_label"] = eb["soort_voorstel"].map(lambda h: SOORT_VOORSTEL.get(h, h))
     totaal = eb[eb["lijst_maand"] == "12 maanden"]
     per_maand = eb[eb["lijst_maand"] != "12 maanden"]
     redenen = data["evaluatie_besluit_redenen"].copy()
-    redenen["herkomst"] = redenen["herkomst"].map(lambda h: HERKOMST.get(h, h))
+    redenen["soort_voorstel"] = redenen["soort_voorstel"].map(lambda h: SOORT_VOORSTEL.get(h, h))
     dagen = [("mediaan_dagen", "Dagen tot controle (mediaan)", lambda v: "–" if pd.isna(v) else getal(v), "r")]
-    steekproef = totaal[totaal["herkomst"] == "steekproef"]
+    steekproef = totaal[totaal["soort_voorstel"] == "steekproef"]
     steekproef_besloten = int(steekproef["besloten"].fillna(0).sum())
     steekproef_gecontroleerd = int(steekproef["gecontroleerd"].fillna(0).sum())
     return {
@@ -338,17 +338,17 @@ def evaluatie_besluiten(data: dict[str, pd.DataFrame], meldingen: list[str]) -> 
         "steekproef_besloten": steekproef_besloten,
         "besluit_tabellen": {
             "totaal": _tabel(totaal, [
-                ("herkomst_label", "Herkomst", None, "l"), ("voorstellen", "Adressen", _int, "r"),
+                ("soort_voorstel_label", "Soort voorstel", None, "l"), ("voorstellen", "Adressen", _int, "r"),
                 ("aandeel_besloten", "Besloten", _aandeel, "r"), ("later", "Later", _int, "r"), ("open", "Open", _int, "r"),
                 ("aandeel_gevolgd", "Gevolgd (controle)", _aandeel, "r")] + TREFKANS_KOLOMMEN + dagen),
             "per_maand": _tabel(per_maand, [
-                ("lijst_maand", "Lijst van", None, "l"), ("herkomst_label", "Herkomst", None, "l"),
+                ("lijst_maand", "Lijst van", None, "l"), ("soort_voorstel_label", "Soort voorstel", None, "l"),
                 ("voorstellen", "Adressen", _int, "r"), ("besloten", "Besloten", _int, "r"), ("later", "Later", _int, "r"),
                 ("open", "Open", _int, "r"), ("controle", "Controle", _int, "r"),
                 ("aandeel_gevolgd", "Gevolgd", _aandeel, "r"), ("gecontroleerd", "Gecontroleerd", _int, "r"),
                 ("treffers", "Met bevinding", _int, "r")] + dagen),
             "redenen": _tabel(redenen, [
-                ("herkomst", "Herkomst", None, "l"), ("besluit", "Besluit", None, "l"), ("reden", "Reden", None, "l"),
+                ("soort_voorstel", "Soort voorstel", None, "l"), ("besluit", "Besluit", None, "l"), ("reden", "Reden", None, "l"),
                 ("aantal", "Aantal", _int, "r")]),
         },
     }

@@ -44,8 +44,8 @@ def _pct(value) -> str:
 
 def besluiten_cijfers(rows: list[dict], maand: str) -> str:
     """What the decision figures of the last 12 lists show (rows of marts.evaluatie_besluiten,
-    lijst_maand '12 maanden', per herkomst), in Dutch."""
-    per = {r["herkomst"]: r for r in rows}
+    lijst_maand '12 maanden', per soort_voorstel), in Dutch."""
+    per = {r["soort_voorstel"]: r for r in rows}
     lijst = [per[h] for h in ("risicolijst", "steekproef") if h in per]
     voorstellen = sum(r["voorstellen"] or 0 for r in lijst)
     if not voorstellen:
@@ -55,14 +55,14 @@ def besluiten_cijfers(rows: list[dict], maand: str) -> str:
     tekst = (f"Cijfers over de lijsten van de 12 maanden tot en met {maand}: van {voorstellen} voorstellen besloot het "
              f"overleg er {besloten} ({_pct(besloten / voorstellen)}); van de besloten voorstellen volgde het er "
              f"{controle} ({_pct(controle / besloten) if besloten else '–'}).")
-    for herkomst, naam in (("risicolijst", "risicolijst"), ("steekproef", "steekproef"), ("overleg", "door het overleg toegevoegde adressen")):
-        r = per.get(herkomst)
-        if herkomst == "overleg" and r:
+    for soort_voorstel, naam in (("risicolijst", "risicolijst"), ("steekproef", "steekproef"), ("overleg", "door het overleg toegevoegde adressen")):
+        r = per.get(soort_voorstel)
+        if soort_voorstel == "overleg" and r:
             tekst += f" Het overleg voegde zelf {r['voorstellen']} adressen toe."
         if r and r["gecontroleerd"]:
             tekst += (f" Trefkans {naam}: {_pct(r['trefkans'])} van {r['gecontroleerd']} uitgevoerde controles "
                       f"(95 %-interval {_pct(r['ci_laag'])}–{_pct(r['ci_hoog'])}).")
-        elif r and herkomst == "steekproef":
+        elif r and soort_voorstel == "steekproef":
             tekst += " De steekproef is niet gecontroleerd: zonder controles meet zij niets."
     return tekst
 

@@ -99,7 +99,7 @@ def _decisions(world, history: list[pd.DataFrame], m: int, controles: pa.Table, 
 
     Consistent with the controls of month m: every control from the list or the sample carries
     out a decision 'controle' on that address; about half of the signal controls were added to
-    the list by the overleg itself (herkomst 'overleg'). Of the addresses that look like list
+    the list by the overleg itself (soort_voorstel 'overleg'). Of the addresses that look like list
     addresses in month m-1 (two or more indicators) and were not controlled, about a third is set
     aside ('geen controle', with a reason), some are postponed ('later'), the rest left open.
     Only addresses that are hoofdadres in the BAG of month m-1 are written.
@@ -113,7 +113,7 @@ def _decisions(world, history: list[pd.DataFrame], m: int, controles: pa.Table, 
     lijst = ok & np.isin(aanl, ["risicolijst", "steekproef"])
     signaal = ok & (aanl == "signaal") & (rng.random(len(aanl)) < 0.5)
     rows_id = list(ids[lijst]) + list(ids[signaal])
-    herkomst = list(aanl[lijst]) + ["overleg"] * int(signaal.sum())
+    soort_voorstel = list(aanl[lijst]) + ["overleg"] * int(signaal.sum())
     besluit = ["controle"] * len(rows_id)
     reden = [""] * int(lijst.sum()) + ["eigen signaal van het overleg"] * int(signaal.sum())
     gecontroleerd = set(rows_id) | set(ids.tolist())
@@ -129,13 +129,13 @@ def _decisions(world, history: list[pd.DataFrame], m: int, controles: pa.Table, 
         u = rng.random(len(cnum))
         terzijde, later = cnum[u < 0.35], cnum[(u >= 0.35) & (u < 0.45)]
         rows_id += list(terzijde) + list(later)
-        herkomst += ["risicolijst"] * (len(terzijde) + len(later))
+        soort_voorstel += ["risicolijst"] * (len(terzijde) + len(later))
         besluit += ["geen controle"] * len(terzijde) + ["later"] * len(later)
         reden += list(rng.choice(BESLUIT_REDENEN_TERZIJDE, len(terzijde))) + ["capaciteit"] * len(later)
     order = np.argsort(np.asarray(rows_id, dtype=np.int64), kind="stable")
     return pa.table({
         "nummeraanduiding_id": dr.ids16(np.asarray(rows_id, dtype=np.int64)[order]),
-        "herkomst": pa.array([herkomst[i] for i in order], pa.string()),
+        "soort_voorstel": pa.array([soort_voorstel[i] for i in order], pa.string()),
         "besluit": pa.array([besluit[i] for i in order], pa.string()),
         "reden": pa.array([reden[i] for i in order], pa.string()),
         "notitie": pa.array([""] * len(order), pa.string()),

@@ -173,11 +173,11 @@ def controles_rows() -> list[dict]:
 
 def besluiten_rows() -> list[dict]:
     return [
-        {"nummeraanduiding_id": na_id(3), "herkomst": "risicolijst", "besluit": "controle", "reden": "",
+        {"nummeraanduiding_id": na_id(3), "soort_voorstel": "risicolijst", "besluit": "controle", "reden": "",
          "notitie": "samen met de brandweer", "datum": "2026-11-12"},
-        {"nummeraanduiding_id": na_id(8), "herkomst": "steekproef", "besluit": "geen controle",
+        {"nummeraanduiding_id": na_id(8), "soort_voorstel": "steekproef", "besluit": "geen controle",
          "reden": "recent gecontroleerd", "notitie": "", "datum": "2026-11-12"},
-        {"nummeraanduiding_id": na_id(11), "herkomst": "overleg", "besluit": "controle",
+        {"nummeraanduiding_id": na_id(11), "soort_voorstel": "overleg", "besluit": "controle",
          "reden": "eigen signaal van het overleg", "notitie": "", "datum": "2026-11-12"},
     ]
 
