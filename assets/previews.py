@@ -45,6 +45,9 @@ ROW_PREVIEWS: dict[str, tuple[tuple[str, ...], str]] = {
     "marts.evaluatie_buurt": (("buurtcode", "buurtnaam", "objecten", "selecties", "selectie_ratio", "gecontroleerd", "treffers"),
                               "selectie_ratio DESC, buurtcode"),
     "marts.evaluatie_drift": (("indicator", "objecten", "objecten_vorige_maand", "factor", "signaal"), "indicator"),
+    "marts.evaluatie_besluiten": (("lijst_maand", "soort_voorstel", "voorstellen", "besloten", "later", "open", "controle",
+                                   "aandeel_gevolgd", "gecontroleerd", "treffers"), "lijst_maand DESC, soort_voorstel"),
+    "marts.evaluatie_besluit_redenen": (("soort_voorstel", "besluit", "reden", "aantal"), "aantal DESC, soort_voorstel"),
 }
 
 # Address-level tables: counts per group of the listed columns (alias -> aggregate over the month's rows).
@@ -65,6 +68,11 @@ COUNT_PREVIEWS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
                                                           "vestigingen_actief": "sum(vestigingen_actief)"}),
     "marts.adresscores": (("buurtcode",), {"objecten": "count(*)", "met_score": "count(*) FILTER (WHERE score > 0)"}),
     "marts.controlelijst": (("aanleiding", "buurtcode"), {"adressen": "count(*)"}),
+    "staging.bag_nevenadres": ((), {"nevenadressen": "count(*)", "objecten": "count(DISTINCT verblijfsobject_id)"}),
+    "staging.bag_pand": (("status",), {"panden": "count(*)"}),
+    "staging.besluiten": (("soort_voorstel", "besluit"), {"besluiten": "count(*)"}),
+    "marts.besluiten": (("soort_voorstel", "besluit"), {"adressen": "count(*)"}),
+    "marts.controle_besluit": (("aanleiding", "besluit"), {"controles": "count(*)"}),
 }
 
 
