@@ -333,6 +333,18 @@ ADVIES_CSV = (
 )
 
 
+def _field_count_refusal(name: str, header, numbers: list, actual: list):
+    """The refusal of rows whose number of fields differs from the header (every CSV reader)."""
+    rows = [int(n) if n is not None else 0 for n in numbers]
+    return _refuse(
+        name, f"elke rij heeft {len(header)} velden, net als de kopregel",
+        f"aantal velden gevonden: {', '.join(map(str, sorted(set(actual))))}",
+        "Controleer of er een scheidingsteken (; of ,) in een waarde staat zonder aanhalingstekens, of dat het "
+        "bestand halverwege is afgebroken. Exporteer opnieuw en zet het bestand opnieuw in de inbox.",
+        rijen=rows, aantal=len(rows),
+    )
+
+
 def _refuse(name: str, regel: str, toelichting: str, advies: str = ADVIES_CSV, **kw) -> Refused:
     return Refused([Bevinding(bestand=name, regel=regel, toelichting=toelichting, advies=advies, **kw)])
 
@@ -504,15 +516,7 @@ def read_csv_text(path: Path, raw: bytes | None = None) -> RawTable:
             except pa.ArrowInvalid as exc:
                 raise _refuse(name, "leesbare CSV-tabel", f"het bestand kan niet als tabel gelezen worden ({exc})") from None
     if bad_rows:
-        rows = [int(n) if n is not None else 0 for n, _, _ in bad_rows]
-        counts = sorted({actual for _, actual, _ in bad_rows})
-        raise _refuse(
-            name, f"elke rij heeft {len(header)} velden, net als de kopregel",
-            f"aantal velden gevonden: {', '.join(map(str, counts))}",
-            "Controleer of er een scheidingsteken (; of ,) in een waarde staat zonder aanhalingstekens, of dat het "
-            "bestand halverwege is afgebroken. Exporteer opnieuw en zet het bestand opnieuw in de inbox.",
-            rijen=rows, aantal=len(rows),
-        )
+        raise _field_count_refusal(name, header, [n for n, *_ in bad_rows], [actual for _, actual, *_ in bad_rows])
     if table is None:
         frame = pd.DataFrame({n: pd.Series([], dtype=STRING) for n in names})
     else:
@@ -827,15 +831,7 @@ def read_csv_selective(path: Path, contract: Contract, gemeente: str, *, block_s
                 done += len(block)
         raise _nul_refusal(name, guard.nul, line)
     if bad_rows:
-        numbers = [int(n) if n is not None else 0 for n, _ in bad_rows]
-        counts = sorted({actual for _, actual in bad_rows})
-        raise _refuse(
-            name, f"elke rij heeft {len(header)} velden, net als de kopregel",
-            f"aantal velden gevonden: {', '.join(map(str, counts))}",
-            "Controleer of er een scheidingsteken (; of ,) in een waarde staat zonder aanhalingstekens, of dat het "
-            "bestand halverwege is afgebroken. Exporteer opnieuw en zet het bestand opnieuw in de inbox.",
-            rijen=numbers, aantal=len(numbers),
-        )
+        raise _field_count_refusal(name, header, [n for n, *_ in bad_rows], [actual for _, actual, *_ in bad_rows])
     schema = pa.schema([(n, pa.string()) for n in names])
     table = pa.Table.from_batches(kept, schema=schema) if kept else schema.empty_table()
     frame = table.to_pandas(types_mapper={pa.string(): STRING}.get)
