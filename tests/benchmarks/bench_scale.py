@@ -1,32 +1,39 @@
 """Benchmark: the monthly run in a steady state (24 months of history) at gemeente, regio and nationaal scale.
 
     .venv/bin/python tests/benchmarks/bench_scale.py [--schaal gemeente regio nationaal]
-        [--cache /tmp/rr-bench] [--herhaal N] [--kern-herhaal 3] [--geen-pandas] [--geen-export]
-        [--nieuwe-basis] [--uit /tmp/rr-bench/resultaat.json]
+        [--cache /tmp/rr-bench] [--herhaal N] [--kern-herhaal 3] [--kern-geheugen GIB]
+        [--geen-pandas] [--geen-export] [--herhaalrun-alle] [--vergelijk-historie]
+        [--nieuwe-basis] [--alleen-kern] [--uit /tmp/rr-bench/resultaat.json]
 
 Per scale, with the cache folder C (default /tmp/rr-bench):
-1. Demo inbox of two months in C/<schaal>/data (`risicoradar demo --schaal S --maanden 2
-   --alleen-genereren`), made once; after that the script only reads it. The runs use their own
-   data folders, whose inbox and referentie are symlinks to these files.
-2. Basis, C/<schaal>/bench/basis: a data folder with the warehouse after the first month F (and
-   its Dagster home). Copied from C/<schaal>/base/warehouse.duckdb when that exists and has exactly
-   the tables and columns of the current assets/schema.sql; otherwise F is processed once
-   (`risicoradar run --maand F`). Rebuilt when assets/schema.sql changes, or with --nieuwe-basis.
-3. Per repetition, in C/<schaal>/bench/werk: the basis is copied in, and the 23 months before F are
-   synthesised from F's rows in one DuckDB connection (`synthesise_history`, untimed, its time is
-   printed), so the warehouse holds 24 months before the timed month M = F + 1. Then, timed as an
-   analyst runs it, as a whole process under /usr/bin/time -v with RISICORADAR_VOORTGANG=1:
-   `risicoradar run --maand M` (imports, Dagster, contracts, ingest, vacancy, features, scoring,
-   control list, evaluation, report, maps, trend tables). Wall time, peak RSS, the time of each
-   stage (the CLI's progress lines on stderr, time-stamped as they arrive, and Dagster's step
-   times), warehouse size after CHECKPOINT before and after the month (= growth per month).
-   At gemeente scale the same month is then run a second time, unchanged (`herhaalrun`).
+1. Demo inbox of two months F and M = F + 1 in C/<schaal>/data (`risicoradar demo --schaal S
+   --maanden 2 --alleen-genereren`), made when it is not there; after that only read. The runs use
+   their own data folders under C/<schaal>/bench/, whose inbox and referentie are links to it.
+2. Basis, C/<schaal>/bench/basis: a data folder with the warehouse after F (and its Dagster home).
+   Copied from C/<schaal>/base/warehouse.duckdb when that exists, holds only F and has exactly the
+   tables and columns of the current assets/schema.sql; otherwise F is processed once
+   (`risicoradar run --maand F`). Made again when assets/schema.sql changes, or with --nieuwe-basis.
+3. In C/<schaal>/bench/werk the basis is copied in and the 23 months before F are synthesised from
+   F's rows in one DuckDB connection (`synthesise_history`; untimed, its time is printed), so the
+   warehouse holds 24 months before M. The reference data are brought up to date (untimed). Then,
+   timed as an analyst runs it, as a whole process under /usr/bin/time -v with
+   RISICORADAR_VOORTGANG=1: `risicoradar run --maand M` (imports, Dagster, contracts, ingest,
+   vacancy, features, scoring, control list, evaluation, report, maps, trend tables). Wall time,
+   peak RSS, the time of each stage (the CLI's progress lines on stderr, time-stamped as they
+   arrive, plus Dagster's step times), the warehouse's file size and used blocks after CHECKPOINT
+   before and after the month (= growth per month). At gemeente scale M is then run a second
+   time, unchanged (`herhaalrun`). Repetitions (--herhaal, default 3, nationaal 1) restore a copy
+   of the warehouse with history (kept only while the script runs, only when it is under 8 GB);
+   otherwise the history is made again. --vergelijk-historie adds one timed run of M on the basis
+   alone (one month of history): the table shows each stage beside it, so a stage whose time
+   grows with the history stands out.
 4. After the last repetition: `risicoradar export --maand M` as a whole process (stopped after
    15 minutes), and the scoring core -- marts.leegstand, marts.leegstand_buurt,
-   marts.adreskenmerken, marts.adresscores and marts.controlelijst -- on the month's inputs from
-   the steady-state warehouse (Parquet files, loaded untimed), once with the project's SQL in
-   DuckDB and once with the idiomatic pandas version in tests/benchmarks/pandas_reference.py,
-   each in its own process; the median ratio, and whether both give the same control list.
+   marts.adreskenmerken, marts.adresscores and marts.controlelijst -- on M's inputs from the
+   steady-state warehouse (BRP over 24 months; Parquet files, loaded untimed), once with the
+   project's SQL in DuckDB and once with the idiomatic pandas version in
+   tests/benchmarks/pandas_reference.py, each in its own process (stopped above --kern-geheugen);
+   the median ratio, and whether both give the same control list.
 
 One table at the end (and the figures as JSON in --uit) with each target 'gehaald' or 'gemist
 met X (factor Y)'. Targets (issue 19, 2-core 24 GiB machine, default settings): nationaal month
@@ -67,12 +74,14 @@ DOELEN = {
 }
 KERN_DOEL = 2.5
 EXPORT_TIMEOUT = 15 * 60
+KERN_MAX_GIB = 14.0  # a core process above this (or 70 % of the free memory) is stopped: the machine is shared
 KOPIE_MAX = 8 * GB  # warehouses with history up to this size are copied for the next repetition, not made again
 PROGRESS_ENV = "RISICORADAR_VOORTGANG"  # assets.maand.PROGRESS_ENV (not imported: this module runs before sys.path is set)
 
-# What a data folder of the runs takes from the cached demo folder (as symlinks): everything but
-# what a run writes.
-NIET_KOPPELEN = {"warehouse.duckdb", "warehouse.duckdb.wal", "dagster_home", "output", "logs", "demo_waarheid"}
+# What a data folder of the runs takes from the cached demo folder, as links: the inputs only. An
+# allow-list: whatever else is there (a warehouse, DuckDB's spill folder warehouse.duckdb.tmp of
+# another run, outputs) must never be reachable from a run of the benchmark.
+INVOER = ("inbox", "referentie", "config")
 
 
 # --- processes --------------------------------------------------------------------------------
@@ -223,8 +232,11 @@ def link_inputs(source: Path, folder: Path) -> None:
     as symlinks, made afresh: runs in `folder` read them and write nothing there. A folder is one
     link (the door refuses a file linked to a place outside the inbox, not an inbox that is a link)."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for entry in sorted(source.iterdir()):
-        if entry.name in NIET_KOPPELEN:
+    for name in (*INVOER, "warehouse.duckdb.tmp"):  # also a link an earlier version of this script made
+        if (folder / name).is_symlink():
+            (folder / name).unlink()
+    for entry in (source / name for name in INVOER):
+        if not entry.exists():
             continue
         target = folder / entry.name
         if target.is_symlink() or target.is_file():
@@ -237,7 +249,7 @@ def link_inputs(source: Path, folder: Path) -> None:
 def inputs_state(data: Path) -> list[tuple]:
     """Name, size and mtime of every file of the cached demo inputs, to check they stayed as they were."""
     return sorted((str(p.relative_to(data)), p.stat().st_size, p.stat().st_mtime_ns)
-                  for name in sorted(os.listdir(data)) if name not in NIET_KOPPELEN
+                  for name in INVOER if (data / name).exists()
                   for p in ([data / name] if (data / name).is_file() else (data / name).rglob("*")) if p.is_file())
 
 
@@ -698,7 +710,7 @@ def bench_core(schaal: str, warehouse: Path, maand: str, herhaal: int, logs: Pat
     from assets.warehouse import month_params
 
     res = {}
-    limit = max_gib or max(2.0, 0.8 * _mem_available_gib())
+    limit = max_gib or max(2.0, min(KERN_MAX_GIB, 0.7 * _mem_available_gib()))
     with tempfile.TemporaryDirectory(prefix="rr-bench-kern-") as tmp:
         rijen = export_inputs(warehouse, month_params(maand), Path(tmp))
         print(f"  kern: invoer {rijen:,} rijen (BRP over 24 maanden)", flush=True)
@@ -944,7 +956,7 @@ def main() -> int:
     parser.add_argument("--herhaal", type=int, default=None, help="herhalingen van de maandrun (standaard 3, nationaal 1)")
     parser.add_argument("--kern-herhaal", type=int, default=3)
     parser.add_argument("--kern-geheugen", type=float, default=None,
-                        help="GiB waarboven een kernproces wordt gestopt (standaard 80%% van het vrije geheugen)")
+                        help="GiB waarboven een kernproces wordt gestopt (standaard 14, of 70%% van het vrije geheugen als dat minder is)")
     parser.add_argument("--geen-pandas", action="store_true", help="sla de vergelijking met pandas over")
     parser.add_argument("--geen-export", action="store_true", help="sla `risicoradar export` over")
     parser.add_argument("--herhaalrun-alle", action="store_true", help="ongewijzigde herhaalrun op elke schaal (standaard alleen gemeente)")
