@@ -1,11 +1,12 @@
-"""Ingest layer: inbox files -> contract check -> raw.* -> staging.* (one month at a time).
+"""Ingest layer: inbox files -> contract check -> staging.* (one month at a time).
 
 Where things are:
 
 - `inbox`: the monthly sources, their inbox folders, which file counts for a month, `validate`.
 - `month`: `load_month` (check and load every file of a month, or refuse it: `MaandGeweigerd`)
   and `BronVerslag` (what a source contributed).
-- `raw`: raw.<source> and the contract's quarantine (staging.quarantaine).
+- `received`: a checked file's staging table from the contract's frame, and its quarantine
+  (staging.quarantaine).
 - `kvk`: KvK establishments matched to BAG objects (staging.kvk_vestigingen).
 - `sbi`: the SBI risk table.
 - `buurten`: the CBS buurten and the spatial join.
@@ -24,7 +25,7 @@ from assets.ingest.buurten import buurten_table, join_buurten, read_buurten
 from assets.ingest.inbox import INBOX_FOLDER, MONTHLY_SOURCES, REFERENTIAL, REQUIRED_SOURCES, month_files, validate
 from assets.ingest.kvk import load_kvk
 from assets.ingest.month import BronVerslag, MaandGeweigerd, load_month
-from assets.ingest.raw import write_quarantine, write_raw
+from assets.ingest.received import load_staging, received, write_quarantine
 from assets.ingest.reference import (
     load_reference, load_slachtoffers, reference_fingerprint, reference_paths, slachtoffer_paths,
 )
@@ -36,5 +37,5 @@ __all__ = [
     "SBI_VERSIE", "BronVerslag", "MaandGeweigerd", "buurten_table", "cbs_buurten", "check_specs", "join_buurten",
     "load_kvk", "load_month", "load_reference", "load_slachtoffers", "log_validations", "month_files", "read_buurten",
     "record_sources", "reference_fingerprint", "reference_paths", "sbi_prefixes", "slachtoffer_paths", "slachtoffers",
-    "specs", "validate", "write_quarantine", "write_raw",
+    "specs", "validate", "write_quarantine", "load_staging", "received",
 ]
