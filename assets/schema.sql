@@ -370,7 +370,9 @@ CREATE TABLE IF NOT EXISTS audit.configuratie_maand (
     instellingen_sha256 VARCHAR NOT NULL,
     indicatoren_yaml VARCHAR,             -- the file as it was, so rules can be explained as they ran
     instellingen_yaml VARCHAR,
-    run_id VARCHAR
+    run_id VARCHAR,
+    referentie_sha256 VARCHAR,            -- the reference files (assets/ingest/reference_files.py)
+    code_sha256 VARCHAR                   -- the pipeline's code (assets/ongewijzigd.py: code_fingerprint)
 );
 
 -- Which objects an address-level export carried (ids only; the export itself is in audit.exports).
@@ -458,3 +460,5 @@ CREATE TABLE IF NOT EXISTS marts.evaluatie_besluit_redenen (
 -- where the DDL above has them too).
 ALTER TABLE audit.validatielog ADD COLUMN IF NOT EXISTS formaat VARCHAR;
 ALTER TABLE audit.bronnen_maand ADD COLUMN IF NOT EXISTS formaat VARCHAR;
+ALTER TABLE audit.configuratie_maand ADD COLUMN IF NOT EXISTS referentie_sha256 VARCHAR;
+ALTER TABLE audit.configuratie_maand ADD COLUMN IF NOT EXISTS code_sha256 VARCHAR;

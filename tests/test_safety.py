@@ -46,7 +46,7 @@ def test_sigkill_mid_month_leaves_before_or_after_never_between(demo_copy, truth
 
     seen_killed = 0
     for delay in (3.0, 4.0, 5.0, 6.0, 7.0):
-        proc = _start(demo_copy, "run", "--maand", target)
+        proc = _start(demo_copy, "run", "--opnieuw", "--maand", target)
         time.sleep(delay)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -61,7 +61,7 @@ def test_sigkill_mid_month_leaves_before_or_after_never_between(demo_copy, truth
     assert seen_killed, "the run finished before it could be killed; raise the delays"
     # The month runs again (the killed run's pool slot is released, not waited for forever) to
     # exactly the result of an undisturbed run.
-    rerun = run_cli("run", "--maand", target, data=demo_copy)
+    rerun = run_cli("run", "--opnieuw", "--maand", target, data=demo_copy)
     assert "opgeruimd" in rerun.stderr
     assert table_fingerprints(demo_copy) == original
 
@@ -70,8 +70,8 @@ def test_two_runs_at_once_both_complete_with_correct_data(demo_copy, truth):
     months = truth["maanden"]
     a, b = months[-2], months[-1]   # their previous months are loaded, so the order does not matter
     expected = table_fingerprints(demo_copy)
-    first = _start(demo_copy, "run", "--maand", a)
-    second = _start(demo_copy, "run", "--maand", b)
+    first = _start(demo_copy, "run", "--opnieuw", "--maand", a)
+    second = _start(demo_copy, "run", "--opnieuw", "--maand", b)
     out_a = first.communicate(timeout=600)
     out_b = second.communicate(timeout=600)
     assert first.returncode == 0, out_a
