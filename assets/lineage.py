@@ -11,9 +11,8 @@ Rules, in this order:
   table with a file `temp.<name>.sql` stands for what that file reads.
 - **Which reads are asset dependencies.** A read is a dependency when it is schema-qualified and
   its schema is a layer Dagster materializes, `staging` or `marts` (`ASSET_SCHEMAS`). Not assets:
-  `raw.*` (the contract-checked file, loaded in the same step as its staging table), `audit.*`
-  (run logs) and unqualified names (temp tables registered from Python, such as
-  `indicator_drempels`, `bag_buurt`, `sbi_risico`).
+  `audit.*` (run logs) and unqualified names (frames and temp tables registered from Python, such
+  as `ontvangen` - the contract-checked file -, `indicator_drempels`, `bag_buurt`, `sbi_risico`).
 - **Previous month.** A reference whose `maand` column is compared with `$vorige_maand`
   (`maand = $vorige_maand`, or `$vorige_maand` in an `IN` list) reads the previous month. The
   comparison counts when it sits in the WHERE or a JOIN ... ON of the SELECT that holds the

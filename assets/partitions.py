@@ -10,21 +10,8 @@ from __future__ import annotations
 
 import dagster as dg
 
+from assets.ingest.inbox import first_month  # noqa: F401 - re-exported (no Dagster needed to know it)
 from assets.settings import Settings
-from data_contracts.months import add_months, is_month, last_completed_month
-
-def first_month(settings: Settings) -> str:
-    """The oldest inbox month (file names only, nothing is read; the gemeenten's own inboxes in
-    per-gemeente mode too), else the retention term back."""
-    from data_contracts import scan_inbox
-
-    inboxes = [settings.inbox, *sorted((settings.data / "gemeenten").glob("GM*/inbox"))]
-    months = [f.maand for inbox in inboxes if inbox.exists() for f in scan_inbox(inbox) if is_month(f.maand) and f.error is None]
-    if months:
-        return min(months)
-    term = settings.config.export.bewaartermijn_maanden
-    return add_months(last_completed_month(), 1 - term)
-
 
 maand_partitions = dg.MonthlyPartitionsDefinition(
     start_date=first_month(Settings.from_env()), fmt="%Y-%m", end_offset=0, timezone="Europe/Amsterdam"

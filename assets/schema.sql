@@ -7,111 +7,14 @@
 -- (tests/benchmarks/bench_scale.py). Their keys are unique by construction instead: the contracts
 -- refuse duplicate identifiers at the door and the mart SQL groups per object; the test
 -- test_per_object_tables_have_one_row_per_key guards it. Small tables keep their keys.
-CREATE SCHEMA IF NOT EXISTS raw;
+--
+-- An inbox file is not stored a second time: each staging table is filled from the contract's
+-- typed frame of the file (`ontvangen`, assets/ingest/received.py). The inbox keeps the file as
+-- delivered and audit.validatielog its SHA-256. Warehouses made before kept a copy in schema
+-- raw; its tables are dropped on connect (assets.warehouse.ensure_schema).
 CREATE SCHEMA IF NOT EXISTS staging;
 CREATE SCHEMA IF NOT EXISTS marts;
 CREATE SCHEMA IF NOT EXISTS audit;
-
--- raw.*: the accepted rows of each inbox file as its contract delivers them (data_contracts/*.yaml:
--- id/text/code columns VARCHAR, integer BIGINT, number DOUBLE, date TIMESTAMP_NS), in the
--- contract's column order, then the file's row number, the month and the file name. Rows the
--- contract quarantined are in staging.quarantaine instead.
-CREATE TABLE IF NOT EXISTS raw.bag_verblijfsobject (
-    identificatie VARCHAR,
-    nummeraanduiding_hoofdadres_identificatie VARCHAR,
-    openbare_ruimte_naam VARCHAR,
-    woonplaats_naam VARCHAR,
-    huisnummer BIGINT,
-    huisletter VARCHAR,
-    toevoeging VARCHAR,
-    postcode VARCHAR,
-    gebruiksdoel VARCHAR,
-    oppervlakte BIGINT,
-    status VARCHAR,
-    pand_identificatie VARCHAR,
-    bouwjaar BIGINT,
-    bronhouder_identificatie VARCHAR,
-    x DOUBLE,
-    y DOUBLE,
-    rij BIGINT,
-    maand VARCHAR,
-    bestand VARCHAR
-);
-
-CREATE TABLE IF NOT EXISTS raw.brp_adrestellingen (
-    nummeraanduiding_id VARCHAR,
-    peildatum TIMESTAMP_NS,
-    ingeschrevenen BIGINT,
-    briefadressen BIGINT,
-    inschrijvingen BIGINT,
-    uitschrijvingen BIGINT,
-    vertrokken_onbekend BIGINT,
-    rij BIGINT,
-    maand VARCHAR,
-    bestand VARCHAR,
-    verblijfsobject_id VARCHAR  -- a file keyed on the object (BRP 11.80; contract variant per_verblijfsobject)
-);
-
--- RNI files carry their own month (a contract column), so `maand` comes first here.
-CREATE TABLE IF NOT EXISTS raw.rni_inschrijvingen (
-    maand VARCHAR,
-    nummeraanduiding_id VARCHAR,
-    inschrijvingen BIGINT,
-    rij BIGINT,
-    bestand VARCHAR
-);
-
-CREATE TABLE IF NOT EXISTS raw.kvk_vestigingen (
-    vestigingsnummer VARCHAR,
-    kvk_nummer VARCHAR,
-    sbi_code VARCHAR,
-    sbi_codes_neven VARCHAR,
-    straatnaam VARCHAR,
-    huisnummer BIGINT,
-    huisletter VARCHAR,
-    huisnummer_toevoeging VARCHAR,
-    postcode VARCHAR,
-    plaats VARCHAR,
-    verblijfsobject_id VARCHAR,
-    werkzame_personen BIGINT,
-    datum_aanvang TIMESTAMP_NS,
-    datum_einde TIMESTAMP_NS,
-    ind_hoofdvestiging VARCHAR,
-    rij BIGINT,
-    maand VARCHAR,
-    bestand VARCHAR
-);
-
-CREATE TABLE IF NOT EXISTS raw.woz_gebruik (
-    verblijfsobject_id VARCHAR,
-    gebruik VARCHAR,
-    rij BIGINT,
-    maand VARCHAR,
-    bestand VARCHAR
-);
-
-CREATE TABLE IF NOT EXISTS raw.signalen (
-    signaal_id VARCHAR,
-    datum TIMESTAMP_NS,
-    nummeraanduiding_id VARCHAR,
-    bron VARCHAR,
-    soort VARCHAR,
-    geverifieerd VARCHAR,
-    rij BIGINT,
-    maand VARCHAR,
-    bestand VARCHAR
-);
-
-CREATE TABLE IF NOT EXISTS raw.controles (
-    controle_id VARCHAR,
-    datum TIMESTAMP_NS,
-    nummeraanduiding_id VARCHAR,
-    aanleiding VARCHAR,
-    uitkomst VARCHAR,
-    rij BIGINT,
-    maand VARCHAR,
-    bestand VARCHAR
-);
 
 CREATE TABLE IF NOT EXISTS staging.bag_verblijfsobject (
     maand VARCHAR NOT NULL,
@@ -467,7 +370,9 @@ CREATE TABLE IF NOT EXISTS audit.configuratie_maand (
     instellingen_sha256 VARCHAR NOT NULL,
     indicatoren_yaml VARCHAR,             -- the file as it was, so rules can be explained as they ran
     instellingen_yaml VARCHAR,
-    run_id VARCHAR
+    run_id VARCHAR,
+    referentie_sha256 VARCHAR,            -- the reference files (assets/ingest/reference_files.py)
+    code_sha256 VARCHAR                   -- the pipeline's code (assets/ongewijzigd.py: code_fingerprint)
 );
 
 -- Which objects an address-level export carried (ids only; the export itself is in audit.exports).
@@ -493,17 +398,6 @@ CREATE TABLE IF NOT EXISTS audit.inzage (
 -- Decisions of the signaleringsoverleg on a month's proposal (besluiten_<JJJJ-MM>.csv, the month
 -- of the list). Address-level, under the same retention as every table with `maand`
 -- (assets/exports/retention.py: address_tables); the RIEC export carries only aggregates.
-CREATE TABLE IF NOT EXISTS raw.besluiten (
-    nummeraanduiding_id VARCHAR,
-    soort_voorstel VARCHAR,
-    besluit VARCHAR,
-    reden VARCHAR,
-    notitie VARCHAR,
-    datum TIMESTAMP_NS,
-    rij BIGINT,
-    maand VARCHAR,
-    bestand VARCHAR
-);
 CREATE TABLE IF NOT EXISTS staging.besluiten (
     maand VARCHAR NOT NULL,
     nummeraanduiding_id VARCHAR NOT NULL,
@@ -564,6 +458,7 @@ CREATE TABLE IF NOT EXISTS marts.evaluatie_besluit_redenen (
 
 -- Columns added after warehouses were made: a warehouse of before gets them here (at the end,
 -- where the DDL above has them too).
-ALTER TABLE raw.brp_adrestellingen ADD COLUMN IF NOT EXISTS verblijfsobject_id VARCHAR;
 ALTER TABLE audit.validatielog ADD COLUMN IF NOT EXISTS formaat VARCHAR;
 ALTER TABLE audit.bronnen_maand ADD COLUMN IF NOT EXISTS formaat VARCHAR;
+ALTER TABLE audit.configuratie_maand ADD COLUMN IF NOT EXISTS referentie_sha256 VARCHAR;
+ALTER TABLE audit.configuratie_maand ADD COLUMN IF NOT EXISTS code_sha256 VARCHAR;

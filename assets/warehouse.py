@@ -41,8 +41,22 @@ def _rename_old_tables(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"ALTER TABLE {old} RENAME TO {new}")
 
 
+def _drop_received_copies(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouses made before kept every inbox file a second time in schema raw; the inbox keeps
+    the file and staging.* what the pipeline uses, so the copies go (a full copy of every register
+    each month)."""
+    if not con.execute("SELECT count(*) FROM duckdb_schemas() WHERE database_name = current_database() "
+                       "AND schema_name = 'raw'").fetchall()[0][0]:
+        return
+    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+                                "AND schema_name = 'raw'").fetchall():
+        con.execute(f'DROP TABLE raw."{table}"')
+    con.execute("DROP SCHEMA raw")
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     _rename_old_tables(con)
+    _drop_received_copies(con)
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
 
 

@@ -39,7 +39,7 @@ def _use_data_dir(data_dir: str | None, check_settings: bool = True) -> Settings
         except InstellingenFout as exc:
             click.echo(str(exc), err=True)
             sys.exit(1)
-    from assets.writing import make_private, private_process
+    from assets.files import make_private, private_process
 
     private_process()  # umask 077 for this process (and Dagster's)
     make_private(settings.data)  # and what is there already
@@ -70,7 +70,7 @@ def _check_month(maand: str, settings: Settings | None = None) -> None:
             f"{maand} is nog niet afgesloten; de laatste maand die verwerkt kan worden is {last_completed_month()}."
         )
     if settings is not None:
-        from assets.partitions import first_month
+        from assets.ingest.inbox import first_month
 
         eerste = first_month(settings)
         if maand < eerste:
@@ -122,7 +122,8 @@ def demo(data_dir, maanden, schaal, seed, alleen_genereren) -> None:
 @click.option("--tot", default=None, help="Laatste maand van een reeks (JJJJ-MM).")
 @click.option("--gemeente", default=None, help="Eén gemeente van meerdere (GMxxxx): verwerkt <datamap>/gemeenten/GMxxxx/ als partitie maand x gemeente.")
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None, help="Datamap (standaard ./data of RISICORADAR_DATA).")
-def run(maand, van, tot, gemeente, data_dir) -> None:
+@click.option("--opnieuw", is_flag=True, help="Ook maanden opnieuw verwerken die al verwerkt zijn uit dezelfde bestanden, instellingen en code.")
+def run(maand, van, tot, gemeente, data_dir, opnieuw) -> None:
     settings = _use_data_dir(data_dir)
     source = settings
     if gemeente:
@@ -147,10 +148,29 @@ def run(maand, van, tot, gemeente, data_dir) -> None:
         if not months:
             click.echo(f"Geen maandbestanden gevonden in {source.inbox}.", err=True)
             sys.exit(1)
-    _progress_on_terminal()
-    ok = run_months(settings, months, gemeente=gemeente)
+    todo = months if opnieuw or gemeente else _changed_months(source, months)
+    ok = True
+    if todo:
+        _progress_on_terminal()
+        ok = run_months(settings, todo, gemeente=gemeente)
     _print_outputs(source, months)
     sys.exit(0 if ok else 1)
+
+
+def _changed_months(settings: Settings, months: list[str]) -> list[str]:
+    """The months that differ from their last publication (files, settings, reference data, code);
+    the others are named and left as they are, without starting Dagster (assets/ongewijzigd.py)."""
+    from assets.ongewijzigd import unchanged_since
+
+    todo = []
+    for maand in months:
+        since = unchanged_since(settings, maand)
+        if since is None:
+            todo.append(maand)
+        else:
+            click.echo(f"{maand}: ongewijzigd sinds de verwerking van {since} (dezelfde bestanden, instellingen en code); "
+                       "niet opnieuw verwerkt. Met --opnieuw wordt de maand toch verwerkt.")
+    return todo
 
 
 @main.command(help="Start de Dagster-webinterface (http://127.0.0.1:3000) met de daemon (schema en sensor).")

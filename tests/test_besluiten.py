@@ -91,5 +91,5 @@ def test_decisions_are_address_level_data_under_retention(con):
     from assets.exports.retention import address_tables
 
     found = set(address_tables(con))
-    assert {"raw.besluiten", "staging.besluiten", "marts.besluiten", "marts.controle_besluit"} <= found
+    assert {"staging.besluiten", "marts.besluiten", "marts.controle_besluit"} <= found
     assert "marts.evaluatie_besluiten" not in found  # aggregates stay

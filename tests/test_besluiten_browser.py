@@ -130,8 +130,8 @@ def test_the_filled_in_form_saves_a_csv_that_the_pipeline_loads(page, data, tmp_
     # through the pipeline: contract (BAG of the month), ingest into staging, decision marts
     from assets import evaluation
     from assets.ingest.month import set_aside_unknown_reasons
-    from assets.ingest.raw import write_quarantine, write_raw
-    from assets.warehouse import month_params, replace_month
+    from assets.ingest.received import load_staging, write_quarantine
+    from assets.warehouse import month_params
     from data_contracts import validate_file
 
     con = duckdb.connect(str(data / "warehouse.duckdb"))
@@ -143,9 +143,8 @@ def test_the_filled_in_form_saves_a_csv_that_the_pipeline_loads(page, data, tmp_
         set_aside_unknown_reasons(result, Settings(data).config.besluiten.redenen)
         params = month_params(MAAND)
         con.execute("BEGIN TRANSACTION")
-        write_raw(con, "besluiten", result.frame, MAAND, saved.name)
         write_quarantine(con, "besluiten", MAAND, result.quarantaine)
-        assert replace_month(con, "staging.besluiten", params) == len(keuzes) + 1
+        assert load_staging(con, "besluiten", result.frame, params, saved.name) == len(keuzes) + 1
         evaluation.build_decisions(con, params)
         con.execute("COMMIT")
         marts = con.execute("SELECT nummeraanduiding_id, soort_voorstel, besluit, reden FROM marts.besluiten WHERE maand = $m",

@@ -233,9 +233,9 @@ def add_month(con, maand: str, step: int = 0) -> None:
     _insert(con, "audit.bronnen_maand", pd.DataFrame({
         "maand": maand, "bron": ["bag_verblijfsobject", "rni_inschrijvingen"], "rijen": [60, 3],
     }))
-    # one raw table stands for all of them
-    con.execute("INSERT INTO raw.brp_adrestellingen (maand, nummeraanduiding_id, ingeschrevenen, bestand) "
-                "VALUES ($m, '0638200000000001', 3, 'brp.csv')", {"m": maand})
+    # one staging table stands for all of them
+    con.execute("INSERT INTO staging.brp_adrestellingen (maand, nummeraanduiding_id, ingeschrevenen) "
+                "VALUES ($m, '0638200000000001', 3)", {"m": maand})
 
 
 def make_warehouse(data: Path, maanden=MAANDEN) -> Settings:
@@ -468,7 +468,7 @@ def test_opschonen_removes_address_rows_and_files_older_than_the_term(tmp_path):
         assert con.execute("SELECT min(maand) FROM marts.evaluatie_aanleiding").fetchall()[0][0] == "2024-09"
         assert con.execute("SELECT count(*) FROM audit.exports").fetchall()[0][0] == 2
         assert con.execute("SELECT min(maand) FROM marts.controlelijst").fetchall()[0][0] == "2024-11"
-        assert con.execute("SELECT count(*) FROM raw.brp_adrestellingen WHERE maand < '2024-11'").fetchall()[0][0] == 0
+        assert con.execute("SELECT count(*) FROM staging.brp_adrestellingen WHERE maand < '2024-11'").fetchall()[0][0] == 0
         log = con.execute("SELECT * FROM audit.opschoning").df()
     finally:
         con.close()

@@ -166,7 +166,7 @@ def test_last_control_date_and_outcome(con):
     assert f["laatste_controle_datum"].date() == dt.date(2026, 10, 12) and f["laatste_controle_uitkomst"] == "geen toegang"
 
 
-def _raw_kvk(con, rows):
+def _kvk_frame(rows):
     columns = ["vestigingsnummer", "kvk_nummer", "sbi_code", "sbi_codes_neven", "straatnaam", "huisnummer", "huisletter",
                "huisnummer_toevoeging", "postcode", "plaats", "verblijfsobject_id", "werkzame_personen",
                "datum_aanvang", "datum_einde", "ind_hoofdvestiging"]
@@ -175,11 +175,8 @@ def _raw_kvk(con, rows):
     frame["datum_einde"] = pd.to_datetime(frame["datum_einde"])
     frame["huisnummer"] = frame["huisnummer"].astype("Int64")
     frame["werkzame_personen"] = frame["werkzame_personen"].astype("Int64")
-    frame["maand"] = M
-    frame["bestand"] = f"kvk_vestigingen_{M}.csv"
     frame["rij"] = range(1, len(frame) + 1)
-    con.register("_kvk", frame)
-    con.execute("INSERT INTO raw.kvk_vestigingen BY NAME SELECT * FROM _kvk")
+    return frame
 
 
 def test_kvk_address_matching_normalises_like_real_extracts(con):
@@ -196,8 +193,8 @@ def test_kvk_address_matching_normalises_like_real_extracts(con):
         {"vestigingsnummer": "000000000006", "verblijfsobject_id": vbo_id(4), "postcode": "9999ZZ", "huisnummer": 1, "sbi_code": "01131",
          "sbi_codes_neven": "4120|6201"},
     ]
-    _raw_kvk(con, rows)
-    matched, unmatched, rate = load_kvk(con, month_params(M), sbi_prefixes(CONFIG_DIR / "sbi_risico.csv"))
+    matched, unmatched, rate = load_kvk(con, month_params(M), sbi_prefixes(CONFIG_DIR / "sbi_risico.csv"),
+                                        _kvk_frame(rows), f"kvk_vestigingen_{M}.csv")
     assert (matched, unmatched) == (5, 1)
     assert rate == 80.0, "4 of the 5 rows without a BAG id match by address"
     got = con.execute("SELECT vestigingsnummer, bag_verblijfsobject_id, matchwijze, risicocategorie, risicosoort, neven_risicocategorieen "

@@ -161,8 +161,12 @@ def test_warehouse_memory_limit_comes_from_the_settings(tmp_path):
     (data / "config" / "instellingen.yaml").write_text('warehouse:\n  geheugenlimiet: "1GiB"\n', encoding="utf-8")
     with warehouse_resource(Settings(data)).get_connection() as con:
         limited = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    expected = duckdb.connect(config={"memory_limit": "1GiB"}).execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    assert limited == expected != default
+    def setting(limit):
+        return duckdb.connect(config={"memory_limit": limit}).execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    assert limited == setting("1GiB") != default
+    # unset: a fifth of this machine's RAM, not DuckDB's 80 % (the contract checks need the rest)
+    assert default == setting("20%") != setting("80%")
 
 
 def test_partitions_start_at_the_first_month_with_data(inbox):

@@ -135,8 +135,45 @@ def test_per_object_tables_have_one_row_per_key(demo_data):
 
 def test_rerunning_a_month_leaves_identical_tables(demo_copy, truth):
     before = table_fingerprints(demo_copy)
-    run_cli("run", "--maand", truth["maanden"][-1], data=demo_copy)
+    run_cli("run", "--opnieuw", "--maand", truth["maanden"][-1], data=demo_copy)  # processed again, not skipped
     assert table_fingerprints(demo_copy) == before
+
+
+def _month_runs(data) -> int:
+    import dagster as dg
+    from dagster._core.instance.ref import InstanceRef
+
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(data / "dagster_home"))) as instance:
+        return len(instance.get_run_records(filters=dg.RunsFilter(job_name="maandelijkse_verversing")))
+
+
+def test_an_unchanged_month_is_not_processed_again_until_something_changes(demo_copy, truth):
+    months = truth["maanden"]
+    maand = months[-1]
+    runs = _month_runs(demo_copy)
+    again = run_cli("run", "--maand", maand, data=demo_copy)
+    assert f"{maand}: ongewijzigd sinds de verwerking van" in again.stdout and "--opnieuw" in again.stdout
+    assert _month_runs(demo_copy) == runs  # no Dagster run: same files, settings, reference data and code
+
+    # a changed setting: processed again
+    settings = demo_copy / "config" / "instellingen.yaml"
+    settings.parent.mkdir(exist_ok=True)
+    settings.write_text("controlelijst:\n  capaciteit: 26\n", encoding="utf-8")
+    changed = run_cli("run", "--maand", maand, data=demo_copy)
+    assert "ongewijzigd" not in changed.stdout and f"{maand}: verwerkt." in changed.stdout
+    assert _month_runs(demo_copy) == runs + 1
+    assert "ongewijzigd" in run_cli("run", "--maand", maand, data=demo_copy).stdout
+
+    # a file of the month with other contents: processed again
+    rni = demo_copy / "inbox" / "rni" / f"rni_inschrijvingen_{maand}.csv"
+    content = rni.read_bytes()  # same rows, other bytes: the other line ends
+    rni.write_bytes(content.replace(b"\r\n", b"\n") if b"\r\n" in content else content.replace(b"\n", b"\r\n"))
+    assert f"{maand}: verwerkt." in run_cli("run", "--maand", maand, data=demo_copy).stdout
+
+    # an earlier month published again after it (its windows read that month): processed again
+    run_cli("run", "--opnieuw", "--maand", months[-2], data=demo_copy)
+    assert f"{maand}: verwerkt." in run_cli("run", "--maand", maand, data=demo_copy).stdout
+    assert _month_runs(demo_copy) == runs + 4
 
 
 def _reference_runs(data) -> int:

@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from assets.ingest.received import load_staging
 from assets.warehouse import ensure_schema, month_params, replace_month
 from data_contracts import validate_file, validate_slachtoffers
 from data_contracts.formats import brp_object, kvk_api
@@ -207,13 +208,7 @@ def _staged(frame: pd.DataFrame) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     ensure_schema(con)
     _bag(con)
-    con.register("ontvangen", frame)
-    con.execute("CREATE TABLE IF NOT EXISTS raw.brp_adrestellingen AS "
-                "SELECT *, $maand AS maand, 'x' AS bestand FROM ontvangen LIMIT 0", {"maand": MAAND})
-    con.execute("INSERT INTO raw.brp_adrestellingen BY NAME SELECT *, $maand AS maand, 'x' AS bestand FROM ontvangen",
-                {"maand": MAAND})
-    con.unregister("ontvangen")
-    replace_month(con, "staging.brp_adrestellingen", month_params(MAAND))
+    load_staging(con, "brp_adrestellingen", frame, month_params(MAAND), "x")
     return con
 
 

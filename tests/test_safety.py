@@ -30,6 +30,26 @@ def _start(data, *args):
                             text=True, start_new_session=True)
 
 
+def _month_runs(data) -> int:
+    import dagster as dg
+    from dagster._core.instance.ref import InstanceRef
+
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(data / "dagster_home"))) as instance:
+        return len(instance.get_run_records(filters=dg.RunsFilter(job_name="maandelijkse_verversing")))
+
+
+def _run_started(data, before: int, proc, timeout: float = 300) -> bool:
+    """Wait until the process has created its month run (True), or has ended (False)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if _month_runs(data) > before:
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.2)
+    raise AssertionError("the month's run did not start")
+
+
 def test_sigkill_mid_month_leaves_before_or_after_never_between(demo_copy, truth):
     months = truth["maanden"]
     target = months[-1]
@@ -45,8 +65,13 @@ def test_sigkill_mid_month_leaves_before_or_after_never_between(demo_copy, truth
     con.close()
 
     seen_killed = 0
-    for delay in (3.0, 4.0, 5.0, 6.0, 7.0):
-        proc = _start(demo_copy, "run", "--maand", target)
+    # Delays count from the moment the month's Dagster run has started (not from the process start,
+    # which on a busy machine may still be importing): each kill lands inside the run.
+    for delay in (0.5, 1.5, 2.5, 4.0, 6.0):
+        runs = _month_runs(demo_copy)
+        proc = _start(demo_copy, "run", "--opnieuw", "--maand", target)
+        if not _run_started(demo_copy, runs, proc):
+            break
         time.sleep(delay)
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -61,7 +86,7 @@ def test_sigkill_mid_month_leaves_before_or_after_never_between(demo_copy, truth
     assert seen_killed, "the run finished before it could be killed; raise the delays"
     # The month runs again (the killed run's pool slot is released, not waited for forever) to
     # exactly the result of an undisturbed run.
-    rerun = run_cli("run", "--maand", target, data=demo_copy)
+    rerun = run_cli("run", "--opnieuw", "--maand", target, data=demo_copy)
     assert "opgeruimd" in rerun.stderr
     assert table_fingerprints(demo_copy) == original
 
@@ -70,8 +95,8 @@ def test_two_runs_at_once_both_complete_with_correct_data(demo_copy, truth):
     months = truth["maanden"]
     a, b = months[-2], months[-1]   # their previous months are loaded, so the order does not matter
     expected = table_fingerprints(demo_copy)
-    first = _start(demo_copy, "run", "--maand", a)
-    second = _start(demo_copy, "run", "--maand", b)
+    first = _start(demo_copy, "run", "--opnieuw", "--maand", a)
+    second = _start(demo_copy, "run", "--opnieuw", "--maand", b)
     out_a = first.communicate(timeout=600)
     out_b = second.communicate(timeout=600)
     assert first.returncode == 0, out_a

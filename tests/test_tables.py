@@ -14,16 +14,13 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from assets.ingest import MONTHLY_SOURCES, write_raw
-from assets.warehouse import ASSETS_DIR, SCHEMA_SQL, bind, ensure_schema, sql_file, transform_files
+from assets.ingest import MONTHLY_SOURCES, load_staging, load_kvk, sbi_prefixes
+from assets.warehouse import ASSETS_DIR, SCHEMA_SQL, ensure_schema, month_params, sql_file, transform_files
 from data_contracts import validate_file
-from data_contracts.contract import load_contract
-from data_contracts.formats.delivered import contract_extras
 
-WAREHOUSE_SCHEMAS = ("raw", "staging", "marts", "audit")
+WAREHOUSE_SCHEMAS = ("staging", "marts", "audit")
 # SQL files that fill no warehouse table: queries behind outputs, and intermediate temp tables.
 QUERY_PREFIXES = ("export", "rapport", "trend", "temp", "inzage", "regio_overzicht")
-CONTRACT_TYPES = {"integer": "BIGINT", "number": "DOUBLE", "date": "TIMESTAMP_NS"}  # others: VARCHAR
 GOOD_FILES = Path(__file__).resolve().parent / "contract_corpus" / "goed"
 
 _CREATE = re.compile(r"CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+([a-z_]+\.[a-z_]+)\s*\((.*?)\n\);", re.S | re.I)
@@ -110,33 +107,48 @@ def test_no_code_creates_a_warehouse_table_outside_schema_sql():
 
 
 @pytest.mark.parametrize("source", MONTHLY_SOURCES)
-def test_raw_ddl_is_what_the_contract_delivers(schema, source):
-    contract = load_contract(source)
-    expected = [(name, CONTRACT_TYPES.get(col.type, "VARCHAR")) for name, col in contract.columns.items()]
-    expected += [("rij", "BIGINT")] + ([] if "maand" in contract.columns else [("maand", "VARCHAR")]) + [("bestand", "VARCHAR")]
-    # a contract variant's own key (BRP per verblijfsobject) comes last, as warehouses of before got it
-    expected += [(c, "VARCHAR") for v in contract_extras(source)["variants"].values() for c in v["columns"]
-                 if c not in contract.columns]
-    assert _columns(schema, f"raw.{source}") == expected
+def test_a_checked_file_goes_to_staging_without_a_second_copy(source):
+    """Each staging table is filled from the contract's frame of the file (`ontvangen`): the rows
+    arrive, and no other warehouse table holds the file's rows a second time."""
+    from assets.settings import CONFIG_DIR
 
-
-@pytest.mark.parametrize("source", MONTHLY_SOURCES)
-def test_a_checked_file_lands_in_raw_without_changing_its_table(source):
+    bag_path = next(GOOD_FILES.glob("*/bag_verblijfsobject_2026-10.csv"))
     path = next(GOOD_FILES.glob(f"*/{source}_2026-10.csv"))
-    result = validate_file(path, source, today=date(2026, 11, 15))
-    assert not result.geweigerd, result.meldingen()
+    today = date(2026, 11, 15)
     con = duckdb.connect()
     try:
         ensure_schema(con)
-        before = _columns(con, f"raw.{source}")
-        assert write_raw(con, source, result.frame, "2026-10", path.name) == len(result.frame) > 0
-        assert _columns(con, f"raw.{source}") == before
-        con.register("ontvangen", pa.Table.from_pandas(result.frame, preserve_index=False))
-        sql = sql_file(f"raw.{source}").read_text(encoding="utf-8")
-        delivered = con.execute(f"DESCRIBE ({sql})", bind(sql, {"maand": "2026-10", "bestand": path.name})).fetchall()
-        assert [(name, kind) for name, kind, *_ in delivered] == before, "the file's columns and types are the DDL's"
-        assert con.execute(f"SELECT count(*) FROM raw.{source} WHERE maand = '2026-10' AND bestand = $b",
-                           {"b": path.name}).fetchall()[0][0] == len(result.frame)
+        params = month_params("2026-10")
+        bag = validate_file(bag_path, "bag_verblijfsobject", today=today)
+        no_buurten = pa.table({"identificatie": pa.array([], pa.string()), "buurtcode": pa.array([], pa.string())})
+        load_staging(con, "bag_verblijfsobject", bag.frame, {**params, "gemeente": "0638"}, bag_path.name,
+                     frames={"bag_buurt": no_buurten})
+        result = validate_file(path, source, today=today)
+        assert not result.geweigerd, result.meldingen()
+        if source == "kvk_vestigingen":
+            matched, unmatched, _ = load_kvk(con, params, sbi_prefixes(CONFIG_DIR / "sbi_risico.csv"), result.frame, path.name)
+            assert matched + unmatched == len(result.frame) > 0
+        elif source != "bag_verblijfsobject":
+            assert load_staging(con, source, result.frame, params, path.name) > 0
+        assert con.execute(f"SELECT count(*) FROM staging.{source} WHERE maand = '2026-10'").fetchall()[0][0] > 0
+        filled = {t for t in _tables(con) if con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]}
+        assert filled <= {"staging.bag_verblijfsobject", f"staging.{source}", "staging.quarantaine"}, filled
+    finally:
+        con.close()
+
+
+def test_an_older_warehouse_loses_its_second_copy_of_the_files(tmp_path):
+    """Warehouses made before kept every file again in raw.*: those tables are dropped on connect."""
+    path = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA raw; CREATE TABLE raw.brp_adrestellingen AS SELECT '2026-10' AS maand, 3 AS ingeschrevenen")
+    con.close()
+    con = duckdb.connect(str(path))
+    try:
+        ensure_schema(con)
+        assert con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'raw'").fetchall()[0][0] == 0
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw'").fetchall()[0][0] == 0
+        assert con.execute("SELECT count(*) FROM staging.brp_adrestellingen").fetchall()[0][0] == 0
     finally:
         con.close()
 

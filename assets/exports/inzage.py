@@ -73,14 +73,18 @@ class InzageFout(Exception):
 def record_configuration(con: duckdb.DuckDBPyConnection, settings, maand: str, run_id: str | None) -> None:
     """Record which indicatoren.yaml and instellingen.yaml produced `maand` (inside the month's
     transaction, so the latest row of a month belongs to its current scores)."""
+    from assets.ongewijzigd import configuration_fingerprints
+
     texts = {name: path.read_bytes() for name, path in
              (("indicatoren", settings.indicatoren_path), ("instellingen", settings.instellingen_path))}
+    fingerprints = configuration_fingerprints(settings)  # `risicoradar run` skips a month made from the same
     insert(
         con, "audit.configuratie_maand",
         {"maand": maand, "tijd": dt.datetime.now().replace(microsecond=0),
          "ind_sha": hashlib.sha256(texts["indicatoren"]).hexdigest(),
          "inst_sha": hashlib.sha256(texts["instellingen"]).hexdigest(),
-         "ind": texts["indicatoren"].decode("utf-8"), "inst": texts["instellingen"].decode("utf-8"), "run": run_id},
+         "ind": texts["indicatoren"].decode("utf-8"), "inst": texts["instellingen"].decode("utf-8"), "run": run_id,
+         "ref_sha": fingerprints["referentie_sha256"], "code_sha": fingerprints["code_sha256"]},
     )
 
 

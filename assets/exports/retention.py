@@ -9,7 +9,7 @@ months has not passed yet); 2024-10 and earlier go.
 
 Every store under the data folder (and under each gemeente's folder `gemeenten/GMxxxx/`):
 
-- Warehouse. Every table with a `maand` column in raw, staging, marts and audit is address-level
+- Warehouse. Every table with a `maand` column in staging, marts and audit is address-level
   unless named in AGGREGATE_TABLES (per-buurt vacancy and the evaluation tables: counts per
   buurt, aanleiding, indicator, score band) or AUDIT_TABLES - so a table added later is cleaned
   by default rather than kept by accident. The audit trail is kept, reduced to what an auditor

@@ -30,10 +30,18 @@ take another value iff it lies on a cycle of hidden cells along which every cell
 go down is above zero: walking row -> column means +1, column -> row means -1. The constraint
 matrix is totally unimodular, so this is exact for integer counts. The same search tells which
 extra cell would open such a cycle.
+
+How it stays fast (13 thousand buurten x 24 months in an export). The tables are long and
+narrow, so a path of hidden cells runs through a few column nodes (and the ground) with one row
+at a time in between. `_Search` keeps per row the bit mask of the column nodes it can be entered
+from and left to, and between column nodes how many rows lead from one to the other; a question
+about one cell is then a closure over a handful of bits, and the cheapest candidate comes from a
+heap per group of open cells that answer alike. The decisions are those of the plain search over
+all cells (tests/test_suppression.py compares the two cell for cell).
 """
 from __future__ import annotations
 
-from collections import deque
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,7 +92,8 @@ def threshold_from(settings) -> int:
 class _Structure:
     """Every cell of the extended table as an edge between a row-side and a column-side node.
 
-    Node 0 is the ground (no published equation). `flipped` marks totals, which enter their
+    Node 0 is the ground (no published equation); rows are nodes 1..er and columns
+    er+1..er+ec where their equation is published. `flipped` marks totals, which enter their
     row/column equation with a minus sign (so their bound is y <= 0 instead of y >= 0).
     """
 
@@ -94,44 +103,7 @@ class _Structure:
     flipped: np.ndarray  # (n_cells,) bool
     level: np.ndarray  # (n_cells,) 0 inner, 1 total, 2 grand total: preference when hiding
     n_nodes: int
-
-    def arcs(self, hidden: np.ndarray, exclude: int | None = None) -> tuple[dict, dict]:
-        """Forward and reverse adjacency (node -> [(node, cell)]) of the allowed moves.
-
-        Increasing y of a cell walks row side -> column side; decreasing walks back. A move is
-        not allowed when it would push a count below zero.
-        """
-        out: dict[int, list] = {}
-        into: dict[int, list] = {}
-        for cell in np.flatnonzero(hidden):
-            if cell == exclude:
-                continue
-            r, c = int(self.row_node[cell]), int(self.col_node[cell])
-            if r == 0 and c == 0:
-                continue
-            positive = self.values[cell] > 0
-            up_ok = positive if self.flipped[cell] else True
-            down_ok = True if self.flipped[cell] else positive
-            if up_ok:
-                out.setdefault(r, []).append((c, cell))
-                into.setdefault(c, []).append((r, cell))
-            if down_ok:
-                out.setdefault(c, []).append((r, cell))
-                into.setdefault(r, []).append((c, cell))
-        return out, into
-
-
-def _reach(adjacency: dict, start: int, n_nodes: int) -> np.ndarray:
-    seen = np.zeros(n_nodes, dtype=bool)
-    seen[start] = True
-    queue = deque([start])
-    while queue:
-        node = queue.popleft()
-        for nxt, _cell in adjacency.get(node, ()):
-            if not seen[nxt]:
-                seen[nxt] = True
-                queue.append(nxt)
-    return seen
+    shape: tuple[int, int]  # (rows, columns) of the extended table
 
 
 def _structure(values: np.ndarray, row_totals: bool, col_totals: bool) -> tuple[_Structure, np.ndarray]:
@@ -167,140 +139,9 @@ def _structure(values: np.ndarray, row_totals: bool, col_totals: bool) -> tuple[
         flipped=flipped.ravel(),
         level=level.ravel(),
         n_nodes=1 + er + ec,
+        shape=(er, ec),
     )
     return structure, ext
-
-
-def _can_move(s: _Structure, hidden: np.ndarray, cell: int) -> bool:
-    """Can hidden `cell` take another value, all published figures staying the same?"""
-    r, c = int(s.row_node[cell]), int(s.col_node[cell])
-    if r == 0 and c == 0:
-        return True  # in no published equation at all
-    out, _ = s.arcs(hidden, exclude=cell)
-    positive = s.values[cell] > 0
-    up_ok = positive if s.flipped[cell] else True
-    down_ok = True if s.flipped[cell] else positive
-    # up: r -> c through the cell, back c ~> r through other hidden cells; down: the reverse
-    if up_ok and _reach(out, c, s.n_nodes)[r]:
-        return True
-    if down_ok and _reach(out, r, s.n_nodes)[c]:
-        return True
-    return False
-
-
-def _moves(s: _Structure, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which way each cell may move without a count going below zero: (up, down)."""
-    positive = s.values[cells] > 0
-    flipped = s.flipped[cells]
-    return np.where(flipped, positive, True), np.where(flipped, True, positive)
-
-
-def _strong_components(n_nodes: int, arcs: list[tuple[int, int]]) -> np.ndarray:
-    """Strongly connected component id per node (Kosaraju, iterative)."""
-    out = [[] for _ in range(n_nodes)]
-    back = [[] for _ in range(n_nodes)]
-    for a, b in arcs:
-        out[a].append(b)
-        back[b].append(a)
-    seen = np.zeros(n_nodes, dtype=bool)
-    order = []
-    for root in range(n_nodes):
-        if seen[root]:
-            continue
-        seen[root] = True
-        stack = [(root, iter(out[root]))]
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                stack.pop()
-                order.append(node)
-            elif not seen[nxt]:
-                seen[nxt] = True
-                stack.append((nxt, iter(out[nxt])))
-    component = np.full(n_nodes, -1)
-    label = 0
-    for root in reversed(order):
-        if component[root] >= 0:
-            continue
-        component[root] = label
-        todo = [root]
-        while todo:
-            node = todo.pop()
-            for prev in back[node]:
-                if component[prev] < 0:
-                    component[prev] = label
-                    todo.append(prev)
-        label += 1
-    return component
-
-
-def _bridges(n_nodes: int, edges: list[tuple[int, int]]) -> np.ndarray:
-    """Per edge of an undirected multigraph: is it a bridge? (Tarjan, iterative; self-loops never.)"""
-    adjacency = [[] for _ in range(n_nodes)]
-    for e, (a, b) in enumerate(edges):
-        if a != b:
-            adjacency[a].append((b, e))
-            adjacency[b].append((a, e))
-    disc = np.full(n_nodes, -1)
-    low = np.zeros(n_nodes, dtype=np.int64)
-    bridge = np.zeros(len(edges), dtype=bool)
-    time = 0
-    for root in range(n_nodes):
-        if disc[root] >= 0 or not adjacency[root]:
-            continue
-        disc[root] = low[root] = time
-        time += 1
-        stack = [(root, -1, iter(adjacency[root]))]
-        while stack:
-            node, via, it = stack[-1]
-            step = next(it, None)
-            if step is None:
-                stack.pop()
-                if stack:
-                    parent = stack[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                    if low[node] > disc[parent]:
-                        bridge[via] = True
-                continue
-            nxt, e = step
-            if e == via:
-                continue
-            if disc[nxt] < 0:
-                disc[nxt] = low[nxt] = time
-                time += 1
-                stack.append((nxt, e, iter(adjacency[nxt])))
-            else:
-                low[node] = min(low[node], disc[nxt])
-    return bridge
-
-
-def _pinned(s: _Structure, hidden: np.ndarray) -> list[int]:
-    """Hidden cells that cannot take another value (see the module docstring).
-
-    Fast paths: a cell that may move both ways is free when it lies on an undirected cycle of
-    such cells; a cell that may move one way only (a zero) is free iff its ends are in one
-    strongly connected component. Only the remaining cells get a search of their own.
-    """
-    cells = np.flatnonzero(hidden)
-    cells = cells[~((s.row_node[cells] == 0) & (s.col_node[cells] == 0))]
-    if cells.size == 0:
-        return []
-    r, c = s.row_node[cells], s.col_node[cells]
-    up, down = _moves(s, cells)
-    arcs = list(zip(r[up].tolist(), c[up].tolist())) + list(zip(c[down].tolist(), r[down].tolist()))
-    component = _strong_components(s.n_nodes, arcs)
-    both = up & down
-    bridge = np.zeros(cells.size, dtype=bool)
-    bridge[both] = _bridges(s.n_nodes, list(zip(r[both].tolist(), c[both].tolist())))
-    pinned = []
-    for k in range(cells.size):
-        if not both[k]:
-            if component[r[k]] != component[c[k]]:
-                pinned.append(int(cells[k]))
-        elif bridge[k] and not _can_move(s, hidden, int(cells[k])):
-            pinned.append(int(cells[k]))
-    return pinned
 
 
 def _cost(s: _Structure) -> np.ndarray:
@@ -308,54 +149,411 @@ def _cost(s: _Structure) -> np.ndarray:
     return s.values + s.level * big * 10
 
 
-def _open_cycle(s: _Structure, hidden: np.ndarray, cell: int) -> int | None:
-    """The cheapest published cell whose hiding lets `cell` move (or at least gets closer)."""
-    out, into = s.arcs(hidden, exclude=cell)
-    r, c = int(s.row_node[cell]), int(s.col_node[cell])
-    positive = s.values[cell] > 0
-    up_ok = positive if s.flipped[cell] else True
-    down_ok = True if s.flipped[cell] else positive
-    open_ = ~hidden
-    open_[cell] = False
-    candidates = open_ & ~((s.row_node == 0) & (s.col_node == 0))
-    cand_pos = s.values > 0
-    cand_up = np.where(s.flipped, cand_pos, True)  # may walk row -> column
-    cand_down = np.where(s.flipped, True, cand_pos)  # may walk column -> row
-    cost = _cost(s)
-    best_close = np.zeros_like(hidden)
-    best_extend = np.zeros_like(hidden)
-    # a path start ~> end is wanted: from c to r (up) or from r to c (down)
-    for wanted, start, end in ((up_ok, c, r), (down_ok, r, c)):
-        if not wanted:
-            continue
-        ahead = _reach(out, start, s.n_nodes)  # reachable from start
-        behind = _reach(into, end, s.n_nodes)  # can reach end
-        a_row, a_col = ahead[s.row_node], ahead[s.col_node]
-        b_row, b_col = behind[s.row_node], behind[s.col_node]
-        close = candidates & ((cand_up & a_row & b_col) | (cand_down & a_col & b_row))
-        extend = candidates & ((cand_up & a_row & ~a_col) | (cand_down & a_col & ~a_row))
-        best_close |= close
-        best_extend |= extend
-    for pool in (best_close, best_extend):
-        if pool.any():
-            index = np.flatnonzero(pool)
-            return int(index[np.argmin(cost[index])])
-    return None
+def _unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a non-negative integer matrix: the index of the first row with each
+    distinct value, and per row the number of its value (np.unique(axis=0), with the columns
+    packed into one integer when they fit: sorting packed keys is much faster)."""
+    radix = matrix.max(axis=0, initial=0).astype(np.int64) + 1
+    if float(np.prod(radix.astype(float))) < 2.0**62:
+        key = np.zeros(matrix.shape[0], dtype=np.int64)
+        for j in range(matrix.shape[1]):
+            key = key * radix[j] + matrix[:, j]
+        _values, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    else:
+        _values, first, inverse = np.unique(matrix, axis=0, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+def _closure(start: int, adjacency: list[int]) -> int:
+    """The hubs (bit mask) reachable from the hubs in `start`, these included."""
+    reach = todo = start
+    while todo:
+        low = todo & -todo
+        todo ^= low
+        new = adjacency[low.bit_length() - 1] & ~reach
+        reach |= new
+        todo |= new
+    return reach
+
+
+class _Search:
+    """The hidden cells of a table as moves between nodes, in a form that answers per cell in
+    time independent of the number of rows.
+
+    A move of a hidden cell goes between its row node and its column node (either may be the
+    ground). Rows are many; columns and the ground - the *hubs*, numbered 0 (ground) and 1 + j
+    (column j) - are few. A path of moves alternates between hubs and rows, so it is enough to
+    know, per row, the hubs it has a move from and to (bit masks), and, between two hubs, in how
+    many ways one leads to the other: through one row (a move into the row by one hidden cell
+    and out of it by another) or directly (a cell of an unpublished row). What a node reaches is
+    then a closure over a few bits, and which rows it reaches follows from their masks. Leaving
+    one cell out (the cell whose freedom is asked) only changes the counts of its own row.
+
+    The open cells are grouped by what decides whether hiding them opens a way: their column,
+    their row's masks and their own moves; a heap per group keeps the cheapest (cost, index)
+    first, so the cell chosen is the one the plain search over all cells would choose.
+    """
+
+    def __init__(self, s: _Structure, hidden: np.ndarray):
+        er, ec = s.shape
+        self.ec, self.k, self.n = ec, ec + 1, s.values.size
+        col, row = s.col_node, s.row_node
+        hub = np.where(col == 0, 0, col - er).astype(np.int64)  # column node er+1+j -> hub 1+j
+        rows = np.where(row == 0, -1, row - 1).astype(np.int64)  # row node 1+i -> row i
+        positive = s.values > 0
+        up = np.where(s.flipped, positive, True)  # may move so that its y rises (row -> column)
+        down = np.where(s.flipped, True, positive)  # may move so that its y falls (column -> row)
+        ground = (row == 0) & (col == 0)  # in no published equation: free, never a candidate
+        self.np_hub, self.np_rows, self.np_up, self.np_down, self.np_ground = hub, rows, up, down, ground
+        self.hub, self.row, self.up, self.down = hub.tolist(), rows.tolist(), up.tolist(), down.tolist()
+        self.ground = ground.tolist()
+        cost = _cost(s).astype(float)
+        self.cost = cost.tolist()
+        self.hidden = bytearray(np.asarray(hidden, dtype=bool).tobytes())
+        self.np_hidden = np.frombuffer(self.hidden, dtype=bool)
+
+        k = self.k
+        moving = self.np_hidden & ~ground
+        in_rows = moving & (rows >= 0)
+        cnt = np.zeros((k, k), dtype=np.int64)
+        if self.n:
+            # through one row: a cell that moves in (down) and another that moves out (up)
+            row_of_line = rows.reshape(er, ec)[:, 0] >= 0
+            into = (in_rows & down).reshape(er, ec)[row_of_line].astype(np.int64)
+            out = (in_rows & up).reshape(er, ec)[row_of_line].astype(np.int64)
+            pairs = into.T @ out
+            np.fill_diagonal(pairs, 0)
+            line_hub = hub[:ec]
+            np.add.at(cnt, (line_hub[:, None], line_hub[None, :]), pairs)
+            # directly: a cell of an unpublished row moves between the ground and its column
+            direct = moving & (rows < 0)
+            np.add.at(cnt, (np.zeros(int((direct & up).sum()), dtype=np.int64), hub[direct & up]), 1)
+            np.add.at(cnt, (hub[direct & down], np.zeros(int((direct & down).sum()), dtype=np.int64)), 1)
+        self.cnt = cnt.tolist()
+        self.adj = [sum(1 << b for b in range(k) if self.cnt[a][b] > 0) for a in range(k)]
+        self.radj = [sum(1 << a for a in range(k) if self.cnt[a][b] > 0) for b in range(k)]
+
+        self.in_mask, self.out_mask = [0] * er, [0] * er
+        self.groups: list[tuple] = []
+        self.group_of: dict[tuple, int] = {}
+        self.heaps: list[list] = []
+        self.cell_group = [-1] * self.n
+        self.qualifying: dict[tuple[int, int], tuple] = {}  # (ahead, behind) -> (closing groups, extending groups)
+        self.reach: dict[int, int] = {}  # closures over the current adjacency, forward and back
+        self.reach_back: dict[int, int] = {}
+        open_cells = np.flatnonzero(~self.np_hidden & ~ground)
+        if k <= 62:
+            bits = np.left_shift(np.int64(1), hub)
+            in_mask, out_mask = np.zeros(er, dtype=np.int64), np.zeros(er, dtype=np.int64)
+            np.bitwise_or.at(in_mask, rows[in_rows & down], bits[in_rows & down])
+            np.bitwise_or.at(out_mask, rows[in_rows & up], bits[in_rows & up])
+            self.in_mask, self.out_mask = in_mask.tolist(), out_mask.tolist()
+            if open_cells.size:
+                r = rows[open_cells]
+                is_row = r >= 0
+                line = np.maximum(r, 0)
+                keys = np.column_stack([
+                    is_row, hub[open_cells], np.where(is_row, in_mask[line], 0), np.where(is_row, out_mask[line], 0),
+                    up[open_cells], down[open_cells],
+                ]).astype(np.int64)
+                first, inverse = _unique_rows(keys)
+                order = np.lexsort((open_cells, cost[open_cells], inverse))
+                cells_sorted, groups_sorted = open_cells[order], inverse[order]
+                bounds = np.flatnonzero(np.diff(groups_sorted)) + 1
+                starts = np.concatenate([[0], bounds]).tolist()
+                ends = np.concatenate([bounds, [order.size]]).tolist()
+                costs_sorted = cost[cells_sorted].tolist()
+                cells_list = cells_sorted.tolist()
+                for g, key in enumerate(keys[first].tolist()):
+                    self.group_of[tuple(key)] = g
+                    self.groups.append(tuple(key))
+                    a, b = starts[g], ends[g]
+                    self.heaps.append(list(zip(costs_sorted[a:b], cells_list[a:b])))  # sorted: a heap
+                group = np.full(self.n, -1, dtype=np.int64)
+                group[open_cells] = inverse
+                self.cell_group = group.tolist()
+        else:  # more than 61 columns: the same, cell by cell
+            for cell in np.flatnonzero(in_rows).tolist():
+                i, bit = self.row[cell], 1 << self.hub[cell]
+                if self.down[cell]:
+                    self.in_mask[i] |= bit
+                if self.up[cell]:
+                    self.out_mask[i] |= bit
+            for cell in open_cells.tolist():
+                self._join(cell)
+
+    # --- changing the state
+
+    def _join(self, cell: int) -> None:
+        """Put an open cell in the group of its current key."""
+        i = self.row[cell]
+        key = (1, self.hub[cell], self.in_mask[i], self.out_mask[i], int(self.up[cell]), int(self.down[cell])) \
+            if i >= 0 else (0, self.hub[cell], 0, 0, int(self.up[cell]), int(self.down[cell]))
+        g = self.group_of.get(key)
+        if g is None:
+            g = self.group_of[key] = len(self.groups)
+            self.groups.append(key)
+            self.heaps.append([])
+            self.qualifying.clear()
+        self.cell_group[cell] = g
+        heapq.heappush(self.heaps[g], (self.cost[cell], cell))
+
+    def _count(self, a: int, b: int) -> None:
+        self.cnt[a][b] += 1
+        if self.cnt[a][b] == 1:
+            self.adj[a] |= 1 << b
+            self.radj[b] |= 1 << a
+            self.reach.clear()
+            self.reach_back.clear()
+
+    def hide(self, cell: int) -> None:
+        self.hidden[cell] = 1
+        self.cell_group[cell] = -1
+        if self.ground[cell]:
+            return
+        h, u, d, i = self.hub[cell], self.up[cell], self.down[cell], self.row[cell]
+        if i < 0:
+            if u:
+                self._count(0, h)
+            if d:
+                self._count(h, 0)
+            return
+        base = i * self.ec
+        for other in range(base, base + self.ec):
+            if other != cell and self.hidden[other]:
+                if d and self.up[other]:
+                    self._count(h, self.hub[other])
+                if u and self.down[other]:
+                    self._count(self.hub[other], h)
+        in_mask = self.in_mask[i] | (1 << h if d else 0)
+        out_mask = self.out_mask[i] | (1 << h if u else 0)
+        if (in_mask, out_mask) != (self.in_mask[i], self.out_mask[i]):
+            self.in_mask[i], self.out_mask[i] = in_mask, out_mask
+            for other in range(base, base + self.ec):
+                if not self.hidden[other]:
+                    self._join(other)
+
+    # --- questions
+
+    def _without(self, cell: int) -> tuple[list[int] | None, list[int] | None, int, int]:
+        """Hub adjacency (forward, reverse) without the moves of `cell` (None: the same as with
+        them), and the masks of the hubs its row has a move from / to through its other hidden
+        cells."""
+        h, u, d, i = self.hub[cell], self.up[cell], self.down[cell], self.row[cell]
+        take: dict[tuple[int, int], int] = {}
+        into = out = 0
+        if i < 0:
+            if u:
+                take[(0, h)] = 1
+            if d:
+                take[(h, 0)] = 1
+        else:
+            base = i * self.ec
+            for other in range(base, base + self.ec):
+                if other == cell or not self.hidden[other]:
+                    continue
+                hb = self.hub[other]
+                if self.down[other]:
+                    into |= 1 << hb
+                    if u:
+                        take[(hb, h)] = take.get((hb, h), 0) + 1
+                if self.up[other]:
+                    out |= 1 << hb
+                    if d:
+                        take[(h, hb)] = take.get((h, hb), 0) + 1
+        adj = radj = None
+        for (a, b), n in take.items():
+            if self.cnt[a][b] <= n:  # the only ways from a to b go through the cell
+                if adj is None:
+                    adj, radj = self.adj[:], self.radj[:]
+                adj[a] &= ~(1 << b)
+                radj[b] &= ~(1 << a)
+        return adj, radj, into, out
+
+    def _ahead(self, start: int, adj: list[int] | None) -> int:
+        if adj is not None:
+            return _closure(start, adj)
+        found = self.reach.get(start)
+        if found is None:
+            found = self.reach[start] = _closure(start, self.adj)
+        return found
+
+    def _behind(self, end: int, radj: list[int] | None) -> int:
+        if radj is not None:
+            return _closure(end, radj)
+        found = self.reach_back.get(end)
+        if found is None:
+            found = self.reach_back[end] = _closure(end, self.radj)
+        return found
+
+    def can_move(self, cell: int) -> bool:
+        """Can hidden `cell` take another value, all published figures staying the same? (It lies
+        on a cycle of hidden cells along which every cell that has to go down is above zero.)"""
+        if self.ground[cell]:
+            return True
+        adj, _radj, into, out = self._without(cell)
+        bit = 1 << self.hub[cell]
+        if self.row[cell] < 0:  # its row side is the ground
+            into = out = 1
+        # up: row -> column through the cell, back column ~> row; down: the reverse
+        return bool((self.up[cell] and self._ahead(bit, adj) & into) or (self.down[cell] and self._ahead(out, adj) & bit))
+
+    def pinned(self) -> list[int]:
+        """Hidden cells that cannot take another value, in cell order. Cells whose row has the same
+        pattern of hidden cells (and the same moves) get the same answer: one is asked per pattern."""
+        hidden = self.np_hidden & ~self.np_ground
+        cells = np.flatnonzero(hidden)
+        if cells.size == 0:
+            return []
+        free = np.zeros(self.n, dtype=bool)
+        rows = self.np_rows[cells]
+        direct = cells[rows < 0]
+        if direct.size:
+            key = self.np_hub[direct] * 4 + self.np_up[direct] * 2 + self.np_down[direct]
+            _values, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+            answers = np.array([self.can_move(int(direct[f])) for f in first])
+            free[direct] = answers[inverse.reshape(-1)]
+        in_rows = cells[rows >= 0]
+        if in_rows.size:
+            ec = self.ec
+            lines = np.unique(self.np_rows[in_rows])
+            state = np.where(hidden, 1 + self.np_up + 2 * self.np_down, 0).astype(np.int8).reshape(-1, ec)[lines]
+            first, inverse = _unique_rows(state)
+            answers = np.zeros((first.size, ec), dtype=bool)
+            for p, line in enumerate(lines[first].tolist()):
+                for j in np.flatnonzero(state[first[p]]).tolist():
+                    answers[p, j] = self.can_move(line * ec + j)
+            free[(lines[:, None] * ec + np.arange(ec)).ravel()] = answers[inverse].ravel()
+        return cells[~free[cells]].tolist()
+
+    def _top(self, g: int, skip_row: int):
+        """The cheapest open cell of group g outside row `skip_row`, as (cost, cell), or None."""
+        heap, cell_group = self.heaps[g], self.cell_group
+        while heap and cell_group[heap[0][1]] != g:
+            heapq.heappop(heap)  # hidden since, or moved to another group
+        if not heap or skip_row < 0 or self.row[heap[0][1]] != skip_row:
+            return heap[0] if heap else None
+        held = []
+        while heap:
+            cell = heap[0][1]
+            if cell_group[cell] != g:
+                heapq.heappop(heap)
+            elif self.row[cell] == skip_row:
+                held.append(heapq.heappop(heap))
+            else:
+                break
+        top = heap[0] if heap else None
+        for item in held:
+            heapq.heappush(heap, item)
+        return top
+
+    def extra_for(self, cell: int) -> int | None:
+        """None when hidden `cell` can move; else the cheapest published cell whose hiding lets it
+        move (or at least gets closer): first among the cells that close a cycle, else among those
+        that extend the reach. RuntimeError when there is none."""
+        adj, radj, into, out = self._without(cell)
+        h, i = self.hub[cell], self.row[cell]
+        bit = 1 << h
+        if i < 0:  # the row side is the ground
+            into = out = 1
+        # a path start ~> end is wanted: column to row (rising) or row to column (falling)
+        ways = []
+        if self.up[cell]:
+            ahead = self._ahead(bit, adj)
+            if ahead & into:
+                return None
+            ways.append((True, ahead))
+        if self.down[cell]:
+            ahead = self._ahead(out, adj)
+            if ahead & bit:
+                return None
+            ways.append((False, ahead))
+        searches = []
+        for rising, ahead in ways:
+            if i < 0:
+                behind = self._behind(1 if rising else bit, radj)
+                ahead_row = behind_row = False
+            elif rising:
+                behind = self._behind(into, radj)
+                ahead_row, behind_row = False, True  # (ahead & into: it could move)
+            else:
+                behind = self._behind(bit, radj)
+                ahead_row, behind_row = True, bool(out & behind)
+            searches.append((ahead, behind, ahead_row, behind_row))
+        # the cheapest cell that closes a path; only when there is none, the cheapest that extends it
+        for closing in (True, False):
+            best = None
+            for ahead, behind, ahead_row, behind_row in searches:
+                best = self._cheapest(closing, ahead, behind, i, ahead_row, behind_row, best)
+            if best is not None:
+                return best[1]
+        raise RuntimeError("secundaire onderdrukking vond geen cel meer om te verbergen")
+
+    def _qualify(self, ahead: int, behind: int) -> tuple[list[int], list[int]]:
+        """The groups whose cells close a path (a move from a node ahead to a node behind), and
+        those whose cells extend it (a move from a node ahead to a node not yet ahead); for the
+        rows other than the asked cell's own."""
+        closing, extending = [], []
+        for g, (is_row, c, in_mask, out_mask, cu, cd) in enumerate(self.groups):
+            if is_row:
+                a_r, b_r = (in_mask & ahead) != 0, (out_mask & behind) != 0
+            else:
+                a_r, b_r = (ahead & 1) != 0, (behind & 1) != 0
+            a_c, b_c = (ahead >> c) & 1, (behind >> c) & 1
+            if (cu and a_r and b_c) or (cd and a_c and b_r):
+                closing.append(g)
+            if (cu and a_r and not a_c) or (cd and a_c and not a_r):
+                extending.append(g)
+        return closing, extending
+
+    def _cheapest(self, closing: bool, ahead: int, behind: int, line: int, ahead_row: bool, behind_row: bool, best):
+        """`best` or a cheaper open cell, as (cost, cell), that closes the path (`closing`) or
+        extends it."""
+        groups = self.qualifying.get((ahead, behind))
+        if groups is None:
+            groups = self.qualifying[(ahead, behind)] = self._qualify(ahead, behind)
+        for g in groups[0 if closing else 1]:
+            top = self._top(g, line)
+            if top is not None and (best is None or top < best):
+                best = top
+        if line >= 0:  # the cells of the row itself: its masks differ without the cell
+            base = line * self.ec
+            for other in range(base, base + self.ec):
+                if self.hidden[other]:
+                    continue
+                c, cu, cd = self.hub[other], self.up[other], self.down[other]
+                a_c = (ahead >> c) & 1
+                if closing:
+                    hit = (cu and ahead_row and (behind >> c) & 1) or (cd and a_c and behind_row)
+                else:
+                    hit = (cu and ahead_row and not a_c) or (cd and a_c and not ahead_row)
+                if hit:
+                    top = (self.cost[other], other)
+                    if best is None or top < best:
+                        best = top
+        return best
+
+    def hidden_array(self) -> np.ndarray:
+        return self.np_hidden.copy()
+
+
+def _pinned(s: _Structure, hidden: np.ndarray) -> list[int]:
+    """Hidden cells that cannot take another value (see the module docstring)."""
+    return _Search(s, hidden).pinned()
 
 
 def _protect(s: _Structure, hidden: np.ndarray) -> np.ndarray:
-    hidden = hidden.copy()
+    """Secondary suppression: while a hidden cell is pinned, hide the cheapest cell that opens a
+    way for it (pinned cells in cell order, each checked again after earlier additions)."""
+    search = _Search(s, hidden)
     while True:
-        pinned = _pinned(s, hidden)
+        pinned = search.pinned()
         if not pinned:
-            return hidden
+            return search.hidden_array()
         for cell in pinned:
-            if _can_move(s, hidden, cell):
-                continue  # an earlier addition in this round already freed it
-            extra = _open_cycle(s, hidden, cell)
-            if extra is None:
-                raise RuntimeError("secundaire onderdrukking vond geen cel meer om te verbergen")
-            hidden[extra] = True
+            extra = search.extra_for(cell)  # None: an earlier addition in this round freed it
+            if extra is not None:
+                search.hide(extra)
 
 
 # --------------------------------------------------------------------------------------------

@@ -76,7 +76,9 @@ def trend_leegstand(frame: pd.DataFrame, rule: Rule) -> pd.DataFrame:
         table = leegstand_buurt(month, rule)
         woz = month.set_index("buurtcode")["woz_meegenomen"]
         alle = bool(woz.fillna(False).all()) if len(woz) else None
-        table["woz_meegenomen"] = [woz.get(code, alle) for code in table["buurtcode"]]
+        # per buurt its own value (the same objects as woz.get(code)); the total row: all buurten
+        values, where = woz.to_numpy(), woz.index.get_indexer(table["buurtcode"]).tolist()
+        table["woz_meegenomen"] = [values[p] if p >= 0 else alle for p in where]
         months.append(table.assign(maand=maand))
     columns = ["maand", "buurtcode", "buurtnaam", "woningen", "leegstaand", "leegstand_pct", "woz_meegenomen"]
     return pd.concat(months, ignore_index=True)[columns] if months else pd.DataFrame(columns=columns)

@@ -18,18 +18,17 @@ from assets.settings import Settings
 def _bag_in_memory(bag_path: Path, settings: Settings, maand: str):
     from assets.ingest.inbox import validate
     from assets.ingest.month import store_bag_extras
-    from assets.ingest.raw import write_raw
-    from assets.warehouse import ensure_schema, month_params, replace_month
+    from assets.ingest.received import load_staging
+    from assets.warehouse import ensure_schema, month_params
 
     result = validate(bag_path, "bag_verblijfsobject", settings, maand=maand)
     if result.geweigerd:
         return None, f"Het BAG-bestand {bag_path.name} is zelf geweigerd; adressen zijn niet gecontroleerd."
     con = duckdb.connect()
     ensure_schema(con)
-    write_raw(con, "bag_verblijfsobject", result.frame, maand, bag_path.name)
     no_buurten = pd.DataFrame({"identificatie": pd.Series(dtype=str), "buurtcode": pd.Series(dtype=str)})
-    replace_month(con, "staging.bag_verblijfsobject", {**month_params(maand), "gemeente": settings.gemeentecode},
-                  frames={"bag_buurt": no_buurten})
+    load_staging(con, "bag_verblijfsobject", result.frame, {**month_params(maand), "gemeente": settings.gemeentecode},
+                 bag_path.name, frames={"bag_buurt": no_buurten})
     store_bag_extras(con, month_params(maand), result.levering)  # nevenadressen count as addresses
     return con, f"Adressen gecontroleerd tegen {bag_path.name}" + (f" ({result.formaat})." if result.formaat else ".")
 
@@ -66,7 +65,6 @@ def check_file(path: Path, settings: Settings) -> tuple[list[str], bool]:
     """The Dutch lines `valideer` prints for one file, and whether the file is accepted."""
     from assets.ingest.inbox import REFERENTIAL, validate
     from assets.ingest.kvk import load_kvk
-    from assets.ingest.raw import write_raw
     from assets.ingest.sbi import sbi_prefixes
     from assets.ingest.month import REFERENCE_SQL
     from assets.warehouse import month_params
@@ -104,8 +102,8 @@ def check_file(path: Path, settings: Settings) -> tuple[list[str], bool]:
     result = validate(path, source, settings, **context)
     extra = [herkomst] if herkomst else []
     if con is not None and source == "kvk_vestigingen" and not result.geweigerd:
-        write_raw(con, source, result.frame, maand, path.name)
-        matched, unmatched, rate = load_kvk(con, month_params(maand), sbi_prefixes(settings.sbi_risico_path))
+        matched, unmatched, rate = load_kvk(con, month_params(maand), sbi_prefixes(settings.sbi_risico_path),
+                                            result.frame, path.name)
         extra.append(
             f"KvK: {matched} vestigingen gekoppeld aan een BAG-object, {unmatched} niet (quarantaine)"
             + (f"; adresmatch zonder BAG-id {rate:.1f} %." if rate is not None else ".")

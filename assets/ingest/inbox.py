@@ -8,6 +8,7 @@ from pathlib import Path
 
 from assets.settings import Settings
 from data_contracts.contract import SOURCES as CONTRACT_SOURCES
+from data_contracts.months import add_months, is_month, last_completed_month
 
 # Every contract source except the yearly victim figures, in load order (BAG first).
 MONTHLY_SOURCES = tuple(s for s in CONTRACT_SOURCES if s != "slachtoffers")
@@ -63,3 +64,16 @@ def validate(path: Path, source: str, settings: Settings, **context):
     from data_contracts import validate_file  # lazy: pulls in great-expectations
 
     return validate_file(path, source, gemeente=settings.gemeentecode, **context)
+
+
+def first_month(settings: Settings) -> str:
+    """The oldest inbox month (file names only, nothing is read; the gemeenten's own inboxes in
+    per-gemeente mode too), else the retention term back."""
+    from data_contracts import scan_inbox
+
+    inboxes = [settings.inbox, *sorted((settings.data / "gemeenten").glob("GM*/inbox"))]
+    months = [f.maand for inbox in inboxes if inbox.exists() for f in scan_inbox(inbox) if is_month(f.maand) and f.error is None]
+    if months:
+        return min(months)
+    term = settings.config.export.bewaartermijn_maanden
+    return add_months(last_completed_month(), 1 - term)

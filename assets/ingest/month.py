@@ -1,4 +1,4 @@
-"""One month of the inbox into raw.* and staging.*: check every file, load it, or refuse the month.
+"""One month of the inbox into staging.*: check every file, load it, or refuse the month.
 
 Everything happens inside the caller's transaction. Every file of the month is checked against
 its contract before the month is published; one refused file refuses the month (raises
@@ -18,7 +18,7 @@ from assets.ingest.inbox import (
     INBOX_FOLDER, MONTHLY_SOURCES, REFERENTIAL, REQUIRED_SOURCES, RUN_MONTH_REASON, month_files, validate,
 )
 from assets.ingest.kvk import load_kvk
-from assets.ingest.raw import write_quarantine, write_raw
+from assets.ingest.received import load_staging, write_quarantine
 from assets.ingest.sbi import sbi_prefixes
 from assets.settings import Settings
 from assets.warehouse import replace_month
@@ -85,9 +85,8 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
     except BuurtenGeweigerd as exc:
         raise MaandGeweigerd(maand, [str(exc)], [bag]) from None
     bag_buurt = _bag_buurt(frame, in_gemeente.to_numpy(), buurten)
-    write_raw(con, "bag_verblijfsobject", frame, maand, files["bag_verblijfsobject"].path.name)
-    n_bag = replace_month(con, "staging.bag_verblijfsobject", {**params, "gemeente": settings.gemeentecode},
-                          frames={"bag_buurt": bag_buurt})
+    n_bag = load_staging(con, "bag_verblijfsobject", frame, {**params, "gemeente": settings.gemeentecode},
+                         files["bag_verblijfsobject"].path.name, frames={"bag_buurt": bag_buurt})
     levering = bag.levering
     andere = int((~in_gemeente).sum())
     if levering is not None and "andere_gemeente" in levering.kengetallen:
@@ -141,7 +140,6 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
         inbox_file = files[source]
         if source == "besluiten":
             set_aside_unknown_reasons(result, settings.config.besluiten.redenen)
-        write_raw(con, source, result.frame, maand, inbox_file.path.name)
         n_quarantine = write_quarantine(con, source, maand, result.quarantaine)
         entry = BronVerslag(
             bron=source,
@@ -153,12 +151,12 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
             result=result,
             formaat=result.formaat,
         )
-        result.release_frame()
         if source == "kvk_vestigingen":
-            entry.geaccepteerd, unmatched, entry.matchpercentage = load_kvk(con, params, sbi)
+            entry.geaccepteerd, unmatched, entry.matchpercentage = load_kvk(con, params, sbi, result.frame, inbox_file.path.name)
             entry.quarantaine += unmatched
         else:
-            entry.geaccepteerd = replace_month(con, f"staging.{source}", params)
+            entry.geaccepteerd = load_staging(con, source, result.frame, params, inbox_file.path.name)
+        result.release_frame()
         verslag[source] = entry
     from data_contracts.validate import forget_reference
 

@@ -1,28 +1,15 @@
 """Reference data that is not per month: the CBS buurten (staging.cbs_buurten) and the victim
-figures (staging.slachtoffers), the files the reference job reads and their fingerprint."""
+figures (staging.slachtoffers). The files the reference job reads and their fingerprint are in
+assets/ingest/reference_files.py (re-exported here)."""
 from __future__ import annotations
-
-import hashlib
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from assets.ingest.buurten import buurten_table
-from assets.settings import PROJECT_DIR, REFERENCE_DIR, Settings
+from assets.ingest.reference_files import REFERENCE_CODE, reference_fingerprint, reference_paths, slachtoffer_paths
+from assets.settings import Settings
 from assets.warehouse import replace
-
-# The code that loads the reference data: a change re-runs the reference job.
-REFERENCE_CODE = (
-    "assets/ingest/reference.py",
-    "assets/ingest/reference_assets.py",
-    "assets/ingest/buurten.py",
-    "assets/ingest/staging.cbs_buurten.sql",
-    "assets/ingest/staging.slachtoffers.sql",
-    "assets/scoring/algoritmeregister.py",
-    "assets/scoring/config.py",
-    "data_contracts/slachtoffers.py",
-)
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
@@ -37,29 +24,5 @@ def load_slachtoffers(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> in
     return replace(con, "staging.slachtoffers", frames={"slachtoffers_bestanden": frame})
 
 
-def slachtoffer_paths(settings: Settings) -> list[Path]:
-    """The victim-figure files: the policy's Tabel 1 (reference folder) and those in the inbox."""
-    return sorted(REFERENCE_DIR.glob("slachtoffers_*.csv")) + sorted((settings.inbox / "slachtoffers").glob("slachtoffers_*.csv"))
-
-
-def reference_paths(settings: Settings) -> list[Path]:
-    """Every file the reference job (buurten, slachtoffers, algoritmebeschrijving) reads."""
-    return [
-        settings.buurten_path,
-        *slachtoffer_paths(settings),
-        settings.indicatoren_path,
-        settings.instellingen_path,
-        settings.data / "referentie" / "gemeente.txt",
-    ]
-
-
-def reference_fingerprint(settings: Settings) -> str:
-    """SHA-256 over the reference job's input files and the code that loads them. Stored with
-    each reference materialization; `risicoradar run` skips the job while it is unchanged."""
-    code = [PROJECT_DIR / f for f in REFERENCE_CODE]
-    digest = hashlib.sha256()
-    for path in [*reference_paths(settings), *code]:
-        digest.update(str(path.name).encode() + b"\0")
-        digest.update(path.read_bytes() if path.is_file() else b"<ontbreekt>")
-        digest.update(b"\0")
-    return digest.hexdigest()
+__all__ = ["REFERENCE_CODE", "load_reference", "load_slachtoffers", "reference_fingerprint", "reference_paths",
+           "slachtoffer_paths"]

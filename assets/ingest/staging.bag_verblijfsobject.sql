@@ -1,11 +1,11 @@
 -- staging.bag_verblijfsobject: the gemeente's verblijfsobjecten of one month, with buurt and
 -- the CBS dwelling definition. Rows of other bronhouders are left out (counted at ingest).
+-- `ontvangen` is the contract's frame of the file (the accepted rows), `bag_buurt` the buurt of each object.
 WITH received AS (
-    SELECT *,
+    SELECT *, $maand::VARCHAR AS maand,
            list_transform(string_split(gebruiksdoel, ','), lambda d: trim(lower(d))) AS doelen
-    FROM raw.bag_verblijfsobject
-    WHERE maand = $maand
-      AND ($gemeente = '*' OR bronhouder_identificatie = $gemeente)
+    FROM ontvangen
+    WHERE ($gemeente = '*' OR bronhouder_identificatie = $gemeente)
 )
 SELECT
     r.maand,

@@ -1,8 +1,8 @@
 -- staging.besluiten: the overleg's decisions of one month's file, linked to the BAG object of the
--- address. Rows whose reason is not in besluiten.redenen were quarantined before raw
+-- address. Rows whose reason is not in besluiten.redenen were quarantined before staging
 -- (assets/ingest/month.py: set_aside_unknown_reasons); an empty reason is allowed.
 SELECT
-    r.maand,
+    $maand::VARCHAR AS maand,
     r.nummeraanduiding_id,
     r.soort_voorstel,
     r.besluit,
@@ -10,8 +10,7 @@ SELECT
     r.notitie,
     r.datum,
     v.identificatie AS verblijfsobject_id
-FROM raw.besluiten AS r
+FROM ontvangen AS r  -- the contract's frame of the file
 LEFT JOIN staging.bag_verblijfsobject AS v
-    ON v.maand = r.maand
+    ON v.maand = $maand
    AND v.nummeraanduiding_hoofdadres_identificatie = r.nummeraanduiding_id
-WHERE r.maand = $maand

@@ -7,7 +7,7 @@
 -- several addresses of one object are added up, and nummeraanduiding_id is the object's
 -- hoofdadres: the history by address (marts.adreskenmerken) stays on one key.
 WITH received AS (
-    SELECT * FROM raw.brp_adrestellingen WHERE maand = $maand
+    SELECT *, $maand::VARCHAR AS maand FROM ontvangen  -- the contract's frame of the file
 ),
 objecten AS (
     SELECT identificatie, nummeraanduiding_hoofdadres_identificatie AS hoofdadres

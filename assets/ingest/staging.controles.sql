@@ -1,14 +1,13 @@
 -- staging.controles: controls of one month's file and their outcome, linked to the BAG object.
 SELECT
-    r.maand,
+    $maand::VARCHAR AS maand,
     r.controle_id,
     r.datum,
     r.nummeraanduiding_id,
     r.aanleiding,
     r.uitkomst,
     v.identificatie AS verblijfsobject_id
-FROM raw.controles AS r
+FROM ontvangen AS r  -- the contract's frame of the file
 LEFT JOIN staging.bag_verblijfsobject AS v
-    ON v.maand = r.maand
+    ON v.maand = $maand
    AND v.nummeraanduiding_hoofdadres_identificatie = r.nummeraanduiding_id
-WHERE r.maand = $maand

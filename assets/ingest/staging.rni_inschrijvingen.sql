@@ -6,8 +6,7 @@ SELECT
     nullif(r.nummeraanduiding_id, '') AS nummeraanduiding_id,
     r.inschrijvingen,
     v.identificatie AS verblijfsobject_id
-FROM raw.rni_inschrijvingen AS r
+FROM ontvangen AS r  -- the contract's frame of the file
 LEFT JOIN staging.bag_verblijfsobject AS v
     ON v.maand = $maand
    AND v.nummeraanduiding_hoofdadres_identificatie = r.nummeraanduiding_id
-WHERE r.maand = $maand

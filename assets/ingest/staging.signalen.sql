@@ -1,6 +1,6 @@
 -- staging.signalen: signals of one month's file, linked to the BAG object of the address.
 SELECT
-    r.maand,
+    $maand::VARCHAR AS maand,
     r.signaal_id,
     r.datum,
     r.nummeraanduiding_id,
@@ -8,8 +8,7 @@ SELECT
     r.soort,
     r.geverifieerd,
     v.identificatie AS verblijfsobject_id
-FROM raw.signalen AS r
+FROM ontvangen AS r  -- the contract's frame of the file
 LEFT JOIN staging.bag_verblijfsobject AS v
-    ON v.maand = r.maand
+    ON v.maand = $maand
    AND v.nummeraanduiding_hoofdadres_identificatie = r.nummeraanduiding_id
-WHERE r.maand = $maand

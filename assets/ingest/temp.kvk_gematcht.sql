@@ -3,7 +3,7 @@
 -- peildatum, with the risk category of the hoofdactiviteit. The matched rows go to
 -- staging.kvk_vestigingen (staging.kvk_vestigingen.sql), the unmatched ones
 -- (bag_verblijfsobject_id NULL) to staging.quarantaine (staging.quarantaine__kvk.sql).
--- `sbi_risico` is the SBI risk table (assets/ingest/sbi.py).
+-- `sbi_risico` is the SBI risk table (assets/ingest/sbi.py), `ontvangen` the contract's frame of the file.
 WITH bag AS (
     SELECT identificatie, postcode, huisnummer,
            coalesce(huisletter, '') AS huisletter,
@@ -16,8 +16,7 @@ received AS (
            trim(coalesce(r.huisletter, '')) = ''
                AND regexp_full_match(trim(coalesce(r.huisnummer_toevoeging, '')), '[A-Za-z]')
                AS letter_in_toevoeging
-    FROM raw.kvk_vestigingen AS r
-    WHERE r.maand = $maand
+    FROM ontvangen AS r  -- the contract's frame of the file
 ),
 normalised AS (
     SELECT *,
@@ -66,8 +65,8 @@ neven AS (
     GROUP BY vestigingsnummer
 )
 SELECT
-    m.bestand, m.rij,
-    m.maand, m.vestigingsnummer, m.kvk_nummer, m.sbi_code, m.sbi_codes_neven, m.straatnaam,
+    $bestand::VARCHAR AS bestand, m.rij,
+    $maand::VARCHAR AS maand, m.vestigingsnummer, m.kvk_nummer, m.sbi_code, m.sbi_codes_neven, m.straatnaam,
     m.huisnummer, m.huisletter, m.huisnummer_toevoeging, m.postcode, m.plaats,
     m.verblijfsobject_id, m.werkzame_personen, m.datum_aanvang, m.datum_einde,
     m.ind_hoofdvestiging,

@@ -2,9 +2,13 @@
 -- month (prevalence), and how many of those are on that month's risk list, up to and
 -- including $maand. An indicator that occurs in some month gets a row (0) in every month.
 WITH per_object AS (
-    SELECT DISTINCT s.maand, s.verblijfsobject_id, i.indicator
-    FROM marts.adresscores AS s, unnest(s.indicatoren) AS i(indicator)
-    WHERE s.maand <= $maand
+    -- one row per object and indicator it meets, without a DISTINCT: (maand, verblijfsobject_id)
+    -- is the grain of marts.adresscores (checked before a month is published, assets/maand.py) and
+    -- an object's indicatoren are distinct (the keys of its punten_per_indicator map). Objects
+    -- without indicators (NULL) are left out in the scan, so their ids are never materialised.
+    SELECT maand, verblijfsobject_id, unnest(indicatoren) AS indicator
+    FROM marts.adresscores
+    WHERE maand <= $maand AND indicatoren IS NOT NULL
 ),
 lijst AS (
     SELECT maand, verblijfsobject_id

@@ -1,0 +1,51 @@
+"""What a checked file leaves in the warehouse: its staging table, filled straight from the
+contract's typed frame (`ontvangen`), and the rows the contract kept aside in staging.quarantaine
+(staging.quarantaine.sql).
+
+The file itself is not stored a second time: the inbox keeps it as delivered (until the retention
+period ends) and `audit.validatielog` its SHA-256. Staging reads the frame as an Arrow table (its
+Arrow-backed text columns without a copy).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from assets.warehouse import delete, replace, replace_month
+
+QUARANTINE_KEYS = ("maand", "bron")
+
+
+def received(frame: pd.DataFrame, source: str | None = None):
+    """The contract's accepted rows as the Arrow table the staging SQL reads as `ontvangen`, with
+    the columns of the source's contract variants (BRP per verblijfsobject: verblijfsobject_id)
+    empty when the file is the canonical one, so one staging SQL reads both."""
+    import pyarrow as pa
+
+    from data_contracts.formats.delivered import contract_extras
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if source is not None:
+        for variant in contract_extras(source)["variants"].values():
+            for column in variant.get("columns", {}):
+                if column not in table.column_names:
+                    table = table.append_column(column, pa.nulls(len(table), pa.string()))
+    return table
+
+
+def load_staging(con, source: str, frame: pd.DataFrame, params: dict, bestand: str, *, frames: dict | None = None) -> int:
+    """Replace the month's rows of staging.<source> with its SQL over the accepted rows of the
+    file `bestand`; returns the rows now in the month."""
+    return replace_month(con, f"staging.{source}", {**params, "bestand": bestand},
+                         frames={"ontvangen": received(frame, source), **(frames or {})})
+
+
+def write_quarantine(con, source: str, maand: str, quarantaine: pd.DataFrame | None) -> int:
+    """Replace the month's contract quarantine of `source` in staging.quarantaine; returns its rows."""
+    params = {"maand": maand, "bron": source}
+    if quarantaine is None or quarantaine.empty:
+        delete(con, "staging.quarantaine", params, QUARANTINE_KEYS)
+        return 0
+    rows = quarantaine[["bestand", "rij", "kolom", "waarde", "reden"]].astype(
+        {"waarde": "string", "kolom": "string", "reden": "string", "bestand": "string"}
+    )
+    return replace(con, "staging.quarantaine", params, keys=QUARANTINE_KEYS, frames={"quarantaine_rijen": rows})
