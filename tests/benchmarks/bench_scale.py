@@ -663,7 +663,12 @@ def kern_child(engine: str, inputs: Path, maand: str, herhaal: int, out: Path) -
         from assets import features, scoring, vacancy
         from assets.warehouse import ensure_schema
 
-        con = duckdb.connect()
+        # A database file, as the pipeline's warehouse (compressed; an in-memory database holds a
+        # national 24-month BRP window uncompressed, ~13 GiB).
+        path = inputs / "kern.duckdb"
+        for f in (path, path.with_name(path.name + ".wal")):
+            f.unlink(missing_ok=True)
+        con = duckdb.connect(str(path))
         ensure_schema(con)
         for name, table in INPUT_TABLES.items():
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet('{inputs / (name + '.parquet')}')")
@@ -776,6 +781,8 @@ def _bench_scale(schaal: str, args, data: Path, first: str, maand: str) -> dict:
     logs, werk = bench / "logs", bench / "werk"
     row: dict = {"schaal": schaal, "eerste_maand": first, "maand": maand}
     if args.alleen_kern:
+        if not (werk / "warehouse.duckdb").exists():
+            raise Mislukt(f"geen werkwarehouse in {werk}: draai eerst de benchmark zonder --alleen-kern")
         row["kern"] = bench_core(schaal, werk / "warehouse.duckdb", maand, args.kern_herhaal, logs, args.kern_geheugen)
         return row
     basis = ensure_basis(schaal, data, cache, first, maand, args.nieuwe_basis)
@@ -873,14 +880,15 @@ def _median_dict(dicts: list[dict]) -> dict:
 def _doel(waarde: float | None, grens: float | None, eenheid: str, hoger_beter: bool = False) -> str:
     if grens is None:
         return ""
-    teken = ">=" if hoger_beter else "<="
+    sep = "" if eenheid == "x" else " "
+    doel = f"{'>=' if hoger_beter else '<='} {grens:g}{sep}{eenheid}"
     if waarde is None:
-        return f"{teken} {grens:g} {eenheid}: niet gemeten"
+        return f"{doel}: niet gemeten"
     if (waarde >= grens) if hoger_beter else (waarde <= grens):
-        return f"{teken} {grens:g} {eenheid}: gehaald"
-    if hoger_beter:
-        return f"{teken} {grens:g}{eenheid}: gemist met {grens - waarde:.2f}{eenheid} (factor {grens / waarde:.1f})"
-    return f"{teken} {grens:g} {eenheid}: gemist met {waarde - grens:.1f} {eenheid} (factor {waarde / grens:.1f})"
+        return f"{doel}: gehaald"
+    mis, factor = (grens - waarde, grens / waarde) if hoger_beter else (waarde - grens, waarde / grens)
+    return f"{doel}: gemist met {mis:.2f}{sep}{eenheid} (factor {factor:.1f})" if eenheid == "x" else \
+        f"{doel}: gemist met {mis:.1f}{sep}{eenheid} (factor {factor:.1f})"
 
 
 def table_rows(rows: list[dict]) -> list[tuple[str, list[str]]]:
@@ -904,7 +912,7 @@ def table_rows(rows: list[dict]) -> list[tuple[str, list[str]]]:
                                                             f"piek {r['zonder_historie']['rss_gib']:.2f} GiB"),
         ("  doel", lambda r: _doel(r["maandrun"], DOELEN[r["schaal"]].get("maandrun"), "s")),
         ("herhaalrun ongewijzigd (mediaan)", lambda r: f"{r['herhaalrun']:.1f} s"),
-        ("  doel", lambda r: _doel(r.get("herhaalrun"), DOELEN[r["schaal"]].get("herhaalrun"), "s")),
+        ("  doel", lambda r: _doel(r["herhaalrun"], DOELEN[r["schaal"]].get("herhaalrun"), "s")),
         ("piek RSS", lambda r: f"{r['rss_gib']:.2f} GiB"),
         ("  doel", lambda r: _doel(r["rss_gib"], DOELEN[r["schaal"]].get("rss"), "GiB")),
         ("warehouse vóór -> na (bestand)", lambda r: f"{r['warehouse_voor']['bestand'] / GB:.2f} -> {r['warehouse_na']['bestand'] / GB:.2f} GB"),
