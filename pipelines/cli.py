@@ -3,6 +3,7 @@
     risicoradar demo                 demo-inbox maken en alle maanden verwerken
     risicoradar run [--maand M]      een maand (of alle maanden in de inbox) verwerken
     risicoradar valideer BESTAND     één bestand tegen zijn contract controleren
+    risicoradar afbeeldingen --maand M   PNG's van de maandrapportage (run doet dit op de achtergrond)
     risicoradar status               per maand: bronnen, verwerking, laatste run
     risicoradar export --maand M     exportpakket voor het RIEC
     risicoradar opschonen            adresgegevens na de bewaartermijn verwijderen
@@ -171,6 +172,20 @@ def _changed_months(settings: Settings, months: list[str]) -> list[str]:
             click.echo(f"{maand}: ongewijzigd sinds de verwerking van {since} (dezelfde bestanden, instellingen en code); "
                        "niet opnieuw verwerkt. Met --opnieuw wordt de maand toch verwerkt.")
     return todo
+
+
+@main.command(help="Maak de PNG-afbeeldingen van de maandrapportage van een of meer maanden (--maand, herhaalbaar). "
+                   "`risicoradar run` doet dit zelf op de achtergrond.")
+@click.option("--maand", "maanden", multiple=True, required=True, help="Maand JJJJ-MM (herhaalbaar).")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None)
+def afbeeldingen(maanden, data_dir) -> None:
+    from pipelines.runs import run_pngs
+
+    settings = _use_data_dir(data_dir)
+    for maand in maanden:
+        if not is_month(maand):
+            raise click.BadParameter(f"{maand} is geen maand (JJJJ-MM).")
+    sys.exit(0 if run_pngs(settings, list(maanden)) else 1)
 
 
 @main.command(help="Start de Dagster-webinterface (http://127.0.0.1:3000) met de daemon (schema en sensor).")

@@ -10,12 +10,13 @@ import os
 import dagster as dg
 
 from assets import ingest, maand, reports, scoring
+from assets.reports import afbeeldingen
 from assets.settings import Settings
 from assets.writing import private_process
-from pipelines.jobs import gemeente_job, maand_job, referentie_job
+from pipelines.jobs import afbeeldingen_job, gemeente_job, maand_job, referentie_job
 from pipelines.resources import build_resources
 from pipelines.schedules import maandelijks_schema
-from pipelines.sensors import inbox_sensor
+from pipelines.sensors import afbeeldingen_na_maandrun, inbox_sensor
 
 PER_GEMEENTE_ENV = "RISICORADAR_PER_GEMEENTE"
 
@@ -30,8 +31,9 @@ def per_gemeente_mode(settings: Settings) -> bool:
 def build_definitions(settings: Settings, per_gemeente: bool | None = None) -> dg.Definitions:
     if per_gemeente is None:
         per_gemeente = per_gemeente_mode(settings)
-    assets = [maand.maandverwerking, ingest.cbs_buurten, ingest.slachtoffers, scoring.algoritmebeschrijving, *reports.ASSETS]
-    jobs = [maand_job, referentie_job]
+    assets = [maand.maandverwerking, ingest.cbs_buurten, ingest.slachtoffers, scoring.algoritmebeschrijving, *reports.ASSETS,
+              *afbeeldingen.ASSETS]
+    jobs = [maand_job, referentie_job, afbeeldingen_job]
     if per_gemeente:
         from assets import per_gemeente as gemeenten
 
@@ -41,7 +43,7 @@ def build_definitions(settings: Settings, per_gemeente: bool | None = None) -> d
         assets=assets,
         jobs=jobs,
         schedules=[maandelijks_schema],
-        sensors=[inbox_sensor],
+        sensors=[inbox_sensor, afbeeldingen_na_maandrun],
         resources=build_resources(settings),
     )
 

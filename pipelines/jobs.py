@@ -8,6 +8,8 @@ from assets.partitions import maand_gemeente_partitions, maand_partitions
 
 # Unpartitioned assets: reference data and what is generated from configuration.
 REFERENTIE = (["staging", "cbs_buurten"], ["staging", "slachtoffers"], ["rapportage", "algoritmebeschrijving"])
+# Made after the month, not in its run (kaleido: seconds per figure): job `afbeeldingen`.
+AFBEELDINGEN = ["rapportage", "afbeeldingen"]
 
 
 
@@ -29,7 +31,8 @@ def voortgang(context: dg.HookContext) -> None:
 # In-process: one step per run that holds the DuckDB writer; process start-up would only cost time.
 maand_job = dg.define_asset_job(
     "maandelijkse_verversing",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.keys(*REFERENTIE) - dg.AssetSelection.groups("per_gemeente"),
+    selection=(dg.AssetSelection.all() - dg.AssetSelection.keys(*REFERENTIE, AFBEELDINGEN)
+               - dg.AssetSelection.groups("per_gemeente")),
     partitions_def=maand_partitions,
     executor_def=dg.in_process_executor,
     hooks={voortgang},
@@ -42,6 +45,14 @@ referentie_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
     hooks={voortgang},
     description="Referentiegegevens laden (CBS-buurten, slachtofferaantallen SHOP/CoMensha) en de algoritmebeschrijving bijwerken.",
+)
+
+afbeeldingen_job = dg.define_asset_job(
+    "afbeeldingen",
+    selection=dg.AssetSelection.keys(AFBEELDINGEN),
+    partitions_def=maand_partitions,
+    executor_def=dg.in_process_executor,
+    description="PNG-afbeeldingen van de maandrapportage (Chromium), na de maandverwerking; leest het warehouse niet.",
 )
 
 # Many gemeenten: one run per (maand, gemeente) partition, each in its own data folder. Runs of

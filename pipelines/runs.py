@@ -216,6 +216,7 @@ def run_months(settings: Settings, months: list[str], echo=click.echo, gemeente:
     from assets.maand import PROGRESS_ENV
 
     progress = os.environ.get(PROGRESS_ENV) == "1"
+    done = []
     for number, maand in enumerate(months, 1):
         if progress:
             echo(f"{maand}{' ' + gemeente if gemeente else ''}: verwerken ({number} van {len(months)}) ...", err=True)
@@ -225,8 +226,71 @@ def run_months(settings: Settings, months: list[str], echo=click.echo, gemeente:
         )
         if result.success:
             echo(f"{maand}: verwerkt.")
+            done.append(maand)
         else:
             ok = False
             warehouse = (settings.voor_gemeente(gemeente) if gemeente else settings).warehouse
             _report(result, instance, settings, maand, echo, warehouse)
+    if not gemeente:
+        start_pngs(settings, done, echo)
+    return ok
+
+
+# `risicoradar run` does not wait for the report's PNGs (kaleido: seconds per figure): one
+# background process makes them (`risicoradar afbeeldingen`). RISICORADAR_AFBEELDINGEN=voorgrond
+# makes them in this process after the months instead (scripts that need the PNGs on exit).
+PNG_ENV = "RISICORADAR_AFBEELDINGEN"
+
+
+def start_pngs(settings: Settings, months: list[str], echo=click.echo) -> None:
+    """Have the PNGs made of the months whose report listed figures that are not there yet."""
+    import datetime as dt
+    import subprocess
+    import sys
+
+    from assets.reports.report_png import PNG_FOLDER, pending
+
+    todo = [m for m in months if pending(settings.output_month(m))]
+    if not todo:
+        return
+    if os.environ.get(PNG_ENV) == "voorgrond":
+        run_pngs(settings, todo, echo)
+        return
+    logs = settings.data / "logs"
+    logs.mkdir(mode=0o700, exist_ok=True)
+    log = logs / f"afbeeldingen_{dt.datetime.now():%Y%m%d-%H%M%S}_{os.getpid()}.log"
+    args = [sys.executable, "-m", "pipelines.cli", "afbeeldingen", "--data-dir", str(settings.data)]
+    for maand in todo:
+        args += ["--maand", maand]
+    env = {**os.environ, "DAGSTER_HOME": str(settings.dagster_home)}
+    env.pop(PNG_ENV, None)
+    with open(log, "w", encoding="utf-8") as out:
+        subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env,
+                         cwd=os.getcwd(), start_new_session=True, close_fds=True)
+    folders = ", ".join(str(settings.output_month(m) / PNG_FOLDER) for m in todo)
+    echo(f"PNG-afbeeldingen worden op de achtergrond gemaakt in {folders} (voortgang: {log}).")
+
+
+def run_pngs(settings: Settings, months: list[str], echo=click.echo) -> bool:
+    """Make the PNGs of each month's report (job `afbeeldingen`, in this process). True when all succeeded."""
+    from dagster import DagsterInstance
+
+    from pipelines.definitions import defs
+
+    instance = DagsterInstance.get()
+    job = defs.resolve_job_def("afbeeldingen")
+    quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("RISICORADAR_LOG", "CRITICAL")}}}}
+    ok = True
+    for maand in months:
+        result = job.execute_in_process(partition_key=maand, instance=instance, raise_on_error=False,
+                                        run_config=quiet, tags=cli_run_tags())
+        if result.success:
+            meta = result.asset_materializations_for_node("rapportage__afbeeldingen")[0].metadata
+            echo(f"{maand}: {meta['png'].value} ({meta['map'].value}).")
+            ok = ok and meta["png_bestanden"].value > 0
+        else:
+            ok = False
+            for _, message in _failures(result):
+                echo(f"{maand}: afbeeldingen niet gemaakt: {message}", err=True)
+            echo(f"Details: {write_run_log(instance, settings, result.run_id, f'afbeeldingen_{maand}')}", err=True)
     return ok

@@ -21,7 +21,7 @@ from assets.contents import WarehouseBusy, processed_files
 from assets.partitions import maand_partitions
 from assets.settings import Settings
 from data_contracts.reading import sha256_of
-from pipelines.jobs import maand_job, referentie_job
+from pipelines.jobs import afbeeldingen_job, maand_job, referentie_job
 from pipelines.runs import reference_current
 
 
@@ -94,3 +94,28 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
     if not requests:
         return dg.SkipReason(f"{already} bestand(en) in de inbox zijn al verwerkt met precies deze inhoud; niets te doen.")
     return requests
+
+
+@dg.run_status_sensor(
+    name="afbeeldingen_na_maandrun",
+    description="Maakt na een geslaagde maandverwerking de PNG-afbeeldingen van haar rapportage (job afbeeldingen). "
+                "Runs van `risicoradar run` starten hun afbeeldingen zelf.",
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[maand_job],
+    request_job=afbeeldingen_job,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def afbeeldingen_na_maandrun(context: dg.RunStatusSensorContext):
+    from assets.reports.report_png import pending
+    from pipelines.runs import RUN_SOURCE_TAG
+
+    run = context.dagster_run
+    maand = run.tags.get("dagster/partition")
+    if not maand:
+        return dg.SkipReason("Maandrun zonder maand.")
+    if run.tags.get(RUN_SOURCE_TAG) == "cli":
+        return dg.SkipReason(f"{maand}: gestart door risicoradar run, dat de afbeeldingen zelf maakt.")
+    if not pending(Settings.from_env().output_month(maand)):
+        return dg.SkipReason(f"{maand}: geen PNG-afbeeldingen te maken (instellingen: rapportage: png, of al gemaakt).")
+    return dg.RunRequest(run_key=f"afbeeldingen:{run.run_id}", partition_key=maand)

@@ -16,8 +16,14 @@ CLI = [sys.executable, "-m", "pipelines.cli"]
 DEMO_MONTHS = 4
 
 
-def run_cli(*args, data: Path, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME",)}
+# The CLI makes the report's PNGs in a background process (pipelines/runs.py: start_pngs); in the
+# tests they are made before the command returns, so that no process still writes into a data
+# folder a test copies or removes. test_report_browser checks the background path.
+os.environ.setdefault("RISICORADAR_AFBEELDINGEN", "voorgrond")
+
+
+def run_cli(*args, data: Path, check: bool = True, timeout: int = 600, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in (os.environ if env is None else env).items() if k not in ("DAGSTER_HOME",)}
     env["RISICORADAR_DATA"] = str(data)
     result = subprocess.run([*CLI, *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=timeout)
     if check and result.returncode != 0:

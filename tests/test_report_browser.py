@@ -141,9 +141,53 @@ def test_control_list_map_shows_reasons_on_hover(opened, rapport):
 
 
 def test_static_png_export(rapport):
-    assert rapport.png, rapport.png_melding
-    names = {p.name for p in rapport.png}
-    assert {"kaart_leegstand.png", "trend_rni.png"} <= names
+    """The PNG step renders what the report listed, with kaleido and Debian's Chromium."""
+    from assets.reports.report_png import make_pngs, pending
+
+    month = rapport.html.parent
+    assert rapport.figuren and pending(month), rapport.png_melding
+    made, melding = make_pngs(month)
+    assert made, melding
+    names = {p.name for p in made}
+    assert {"kaart_leegstand.png", "trend_rni.png"} <= names and len(names) == rapport.figuren
     assert not any("controlelijst" in n for n in names), "the address map is never exported as an image"
-    for path in rapport.png:
+    for path in made:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5_000
+    assert not pending(month)
+
+
+def test_a_cli_run_makes_the_pngs_in_the_background(demo_copy):
+    """`risicoradar run` returns without waiting for Chromium; a background process makes the
+    report's PNGs afterwards, recorded as a Dagster run of the job `afbeeldingen`."""
+    import os
+    import time
+
+    from tests.conftest import run_cli
+
+    month = sorted(p.name for p in (demo_copy / "output").iterdir() if p.name[:2] == "20")[-1]
+    figuren = demo_copy / "output" / month / "figuren"
+    env = {k: v for k, v in os.environ.items() if k != "RISICORADAR_AFBEELDINGEN"}
+    result = run_cli("run", "--maand", month, "--opnieuw", data=demo_copy, env=env)
+    assert "op de achtergrond gemaakt" in result.stdout, result.stdout
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and not (figuren / "kaart_leegstand.png").exists():
+        time.sleep(1)
+    assert (figuren / "kaart_leegstand.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    log = next((demo_copy / "logs").glob("afbeeldingen_*.log"))
+    while time.monotonic() < deadline and "PNG-afbeeldingen gemaakt" not in log.read_text(encoding="utf-8"):
+        time.sleep(1)
+    assert f"{month}: " in log.read_text(encoding="utf-8")
+    status = run_cli("status", data=demo_copy).stdout
+    assert status  # the instance is readable after two processes wrote it
+    from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+    os.environ["DAGSTER_HOME"], home = str(demo_copy / "dagster_home"), os.environ.get("DAGSTER_HOME")
+    try:
+        with DagsterInstance.get() as instance:
+            runs = instance.get_runs(RunsFilter(job_name="afbeeldingen", statuses=[DagsterRunStatus.SUCCESS]))
+        assert [r.tags.get("dagster/partition") for r in runs][:1] == [month]
+    finally:
+        if home is None:
+            os.environ.pop("DAGSTER_HOME")
+        else:
+            os.environ["DAGSTER_HOME"] = home

@@ -16,6 +16,7 @@ import duckdb
 import pytest
 import yaml
 
+from assets.reports import report_png
 from assets.reports import report_publish as report_module
 from assets.reports import writers
 from assets.reports.report_publish import build_report, build_trend_files, render
@@ -219,7 +220,8 @@ def test_failed_run_leaves_previous_outputs_untouched(own_data, con, monkeypatch
     def boom(*args, **kwargs):
         raise RuntimeError("schijf vol")
 
-    monkeypatch.setattr(report_module, "export_pngs", boom)
+    monkeypatch.setattr(report_module, "browser", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(report_module, "write_specs", boom)
     with pytest.raises(RuntimeError):
         build_report(con, own_data, MAAND, png=True)
     monkeypatch.setattr(writers, "write_xlsx", boom)
@@ -234,9 +236,65 @@ def test_failed_run_leaves_previous_outputs_untouched(own_data, con, monkeypatch
 def test_png_export_is_skipped_without_chromium(own_data, con, monkeypatch, caplog):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     result = build_report(con, own_data, MAAND, png=True)
-    assert result.html.exists() and result.png == []
+    assert result.html.exists() and result.figuren == 0
     assert "geen Chromium gevonden" in result.png_melding
     assert "geen Chromium gevonden" in caplog.text
+    assert not report_png.pending(own_data.output_month(MAAND))
+
+
+def _fake_chromium(monkeypatch, during=None):
+    """PNG export without Chromium: each PNG becomes a few bytes; `during` runs mid-export."""
+    def export(items, timeout=0):
+        if during:
+            during()
+        for _, path, *_ in items:
+            path.write_bytes(b"\x89PNG\r\n\x1a\n nep")
+        return [p for _, p, *_ in items], f"{len(items)} PNG-afbeeldingen gemaakt"
+
+    monkeypatch.setattr(report_module, "browser", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(report_png, "export_pngs", export)
+
+
+def test_the_report_lists_its_figures_and_leaves_the_pngs_to_a_later_step(own_data, con, monkeypatch):
+    """The report does not wait for Chromium: it publishes the figures' specifications; the
+    PNG step makes the images afterwards and publishes them beside them."""
+    _fake_chromium(monkeypatch)
+    monkeypatch.setattr(report_png, "export_pngs", lambda *a, **k: pytest.fail("the report must not render PNGs"))
+    result = build_report(con, own_data, MAAND, png=True)
+    month = own_data.output_month(MAAND)
+    listed = report_png.manifest(month)
+    names = {e["png"] for e in listed["figuren"]}
+    assert result.figuren == len(names) and {"kaart_leegstand.png", "trend_rni.png"} <= names
+    assert not any("controlelijst" in n for n in names), "the address map is never exported as an image"
+    assert not list((month / "figuren").glob("*.png")) and report_png.pending(month)
+    for entry in listed["figuren"]:
+        assert (month / "figuren" / entry["spec"]).stat().st_size > 1_000
+
+    _fake_chromium(monkeypatch)
+    made, melding = report_png.make_pngs(month)
+    assert {p.name for p in made} == names and melding == f"{len(names)} PNG-afbeeldingen gemaakt"
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in made) and not report_png.pending(month)
+    for path in [month / "figuren", *(month / "figuren").iterdir()]:
+        assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600), path
+    assert not list(month.glob(".rr-tmp-*")), "temporary folder left behind"
+
+    build_report(con, own_data, MAAND, png=True)  # a re-run of the month: no stale images beside it
+    assert not list((month / "figuren").glob("*.png")) and report_png.pending(month)
+
+
+def test_pngs_of_a_replaced_report_are_not_published(own_data, con, monkeypatch):
+    """A report published again while the PNGs of its predecessor are being made keeps its own
+    (pending) figures; the images of the old one are dropped."""
+    _fake_chromium(monkeypatch)
+    build_report(con, own_data, MAAND, png=True)
+    month = own_data.output_month(MAAND)
+    first = report_png.manifest(month)["token"]
+    _fake_chromium(monkeypatch, during=lambda: build_report(con, own_data, MAAND, png=True))
+    made, melding = report_png.make_pngs(month)
+    assert made == [] and "intussen opnieuw gemaakt" in melding
+    assert report_png.manifest(month)["token"] != first
+    assert not list((month / "figuren").glob("*.png")) and report_png.pending(month)
+    assert not list(month.glob(".rr-tmp-*"))
 
 
 # --- Dagster ----------------------------------------------------------------------------------
@@ -302,3 +360,33 @@ def test_unprocessed_month_is_refused_with_a_clear_message(own_data, con):
     with pytest.raises(MaandNietVerwerkt, match="risicoradar run --maand 2026-12"):
         build_report(con, own_data, "2026-12", png=False)
     assert not own_data.output_month("2026-12").joinpath("maandrapportage.html").exists()
+
+
+def test_monthly_runs_started_elsewhere_get_their_pngs_from_the_sensor(own_data, con, monkeypatch):
+    """A monthly run of the schedule, the inbox sensor or the UI: the sensor asks for the PNG job
+    of its month; a CLI run (which starts its own) and a month without pending figures are skipped."""
+    import dagster as dg
+    from dagster._core.events import DagsterEvent, DagsterEventType
+
+    from pipelines.runs import RUN_SOURCE_TAG
+    from pipelines.sensors import afbeeldingen_na_maandrun
+
+    monkeypatch.setenv("RISICORADAR_DATA", str(own_data.data))
+    event = DagsterEvent(DagsterEventType.RUN_SUCCESS.value, "maandelijkse_verversing")
+
+    def evaluate(tags):
+        with dg.instance_for_test() as instance:
+            run = dg.DagsterRun(job_name="maandelijkse_verversing", run_id="a" * 32, tags={"dagster/partition": MAAND, **tags})
+            context = dg.build_run_status_sensor_context(sensor_name="afbeeldingen_na_maandrun", dagster_event=event,
+                                                         dagster_instance=instance, dagster_run=run)
+            return afbeeldingen_na_maandrun(context)
+
+    assert isinstance(evaluate({}), dg.SkipReason)  # no report yet: nothing to draw
+    _fake_chromium(monkeypatch)
+    build_report(con, own_data, MAAND, png=True)
+    request = evaluate({})
+    assert isinstance(request, dg.RunRequest) and request.partition_key == MAAND
+    assert "zelf" in evaluate({RUN_SOURCE_TAG: "cli"}).skip_message
+    report_png.make_pngs(own_data.output_month(MAAND))
+    assert isinstance(evaluate({}), dg.SkipReason)
+    assert afbeeldingen_na_maandrun.job_name == "afbeeldingen"

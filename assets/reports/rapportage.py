@@ -75,17 +75,17 @@ def trendtabellen(context: dg.AssetExecutionContext, duckdb: DuckDBResource, dat
         "Maandrapportage voor het signaleringsoverleg (output/<maand>/maandrapportage.html): kerncijfers met "
         "verschil t.o.v. vorige maand, kaarten per buurt, de voorgestelde controlelijst met redenen (voorstel, "
         "geen besluit; neutrale volgorde op straat), trends, datakwaliteit, evaluatie en een methodeparagraaf "
-        "uit de indicatorconfiguratie. Werkt zonder internet. PNG-afbeeldingen van kaarten en grafieken in "
-        "output/<maand>/figuren/ als Chromium beschikbaar is."
+        "uit de indicatorconfiguratie. Werkt zonder internet. De PNG-afbeeldingen van kaarten en grafieken "
+        "(output/<maand>/figuren/, als Chromium beschikbaar is) maakt de stap rapportage/afbeeldingen erna."
     ),
 )
 def maandrapportage(context: dg.AssetExecutionContext, duckdb: DuckDBResource, data_folder: DataFolder) -> dg.MaterializeResult:
-    """Render and publish the month's HTML report (and PNGs when Chromium is there)."""
+    """Render and publish the month's HTML report (and the list of its PNGs when Chromium is there)."""
     from assets.reports.report_publish import MaandNietVerwerkt, build_report
 
     settings = data_folder.settings()
     maand = context.partition_key
-    # PNGs (for e-mail and print) cost ~1 s per figure. instellingen.yaml, rapportage: png:
+    # PNGs (for e-mail and print) cost ~1 s per figure (made after the report: afbeeldingen.py). instellingen.yaml, rapportage: png:
     # "laatste" (default) = only for the newest month in the inbox, so a backfill of two years
     # does not spend minutes on pictures nobody mails; true = every month; false = never.
     png_setting = settings.config.rapportage.png
@@ -106,7 +106,7 @@ def maandrapportage(context: dg.AssetExecutionContext, duckdb: DuckDBResource, d
             from assets.scoring.algoritmeregister_asset import write_description
 
             write_description(settings, con)
-    if png and not result.png:
+    if png and not result.figuren:
         context.log.warning("Maandrapportage %s: %s", maand, result.png_melding)
     context.log.info("Maandrapportage %s gepubliceerd: %s", maand, result.html)
     return dg.MaterializeResult(
@@ -117,7 +117,7 @@ def maandrapportage(context: dg.AssetExecutionContext, duckdb: DuckDBResource, d
             "grootte_mb": round(result.html.stat().st_size / 1e6, 1),
             "adressen_op_lijst": dg.MetadataValue.int(result.controlelijst),
             "png": result.png_melding,
-            "png_bestanden": dg.MetadataValue.int(len(result.png)),
+            "figuren_voor_png": dg.MetadataValue.int(result.figuren),
         }
     )
 

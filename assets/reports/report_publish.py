@@ -4,8 +4,9 @@
 queries, and the trend tables), draws the maps and charts (`report_figures`), turns each
 section into what the template reads (`report_sections`), renders `maandrapportage.html.j2`
 (jinja2, autoescaped) with plotly.js inlined, so the page needs no network and no other file,
-exports static PNGs when Chromium is available (`report_png`), and publishes everything
-atomically into `<data>/output/<YYYY-MM>/`. The method section is generated from the running
+lists the figures for the static PNGs when Chromium is available (made afterwards, off the
+month's critical path: `report_png`), and publishes everything atomically into
+`<data>/output/<YYYY-MM>/`. The method section is generated from the running
 indicator configuration, never written by hand. `build_trend_files` publishes the trend tables
 (CSV and XLSX) into the same folder. The Dagster assets that call both are in `rapportage.py`.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -26,7 +27,7 @@ from assets.reports import report_sections as sections
 from assets.formatting import getal, procent
 from assets.reports.report_data import MaandNietVerwerkt, check_processed, read_report_data
 from assets.reports.report_figures import Figuur, report_figures
-from assets.reports.report_png import export_pngs
+from assets.reports.report_png import PNG_FOLDER, browser, figures_lock, no_browser_message, write_specs
 from assets.reports.trends import trend_tables
 from assets.writing import Publication, files_under
 from assets.scoring.config import Indicator, load
@@ -34,13 +35,12 @@ from assets.settings import Instellingen
 from assets.warehouse import month_params
 from data_contracts.months import maandnaam
 
-__all__ = ["MaandNietVerwerkt", "RapportResultaat", "build_report", "build_trend_files", "export_pngs", "render"]
+__all__ = ["MaandNietVerwerkt", "RapportResultaat", "build_report", "build_trend_files", "render"]
 
 log = logging.getLogger(__name__)
 
 TEMPLATE = "maandrapportage.html.j2"
 REPORT_NAME = "maandrapportage.html"
-PNG_FOLDER = "figuren"
 
 
 @dataclass
@@ -50,7 +50,7 @@ class RapportResultaat:
     maand: str
     html: Path
     bestanden: list[Path]
-    png: list[Path] = field(default_factory=list)
+    figuren: int = 0            # figures listed for the PNG step (report_png.make_pngs)
     png_melding: str = ""
     controlelijst: int = 0
 
@@ -127,14 +127,16 @@ def build_report(con: duckdb.DuckDBPyConnection, settings, maand: str, *, png: b
     html_text, figuren, n_lijst = render(con, maand, indicatoren, config, settings.gemeentegrens_path)
     target = settings.output_month(maand)
     with Publication(target) as pub:
-        made, melding = [], "PNG-export uitgeschakeld"
+        n_figuren, melding = 0, "PNG-export uitgeschakeld"
         if png:
             folder = pub.tmp / PNG_FOLDER
             folder.mkdir(mode=0o700)
-            items = [(f.fig, folder / f.png) for group in figuren.values() for f in group if f.png]
-            made, melding = export_pngs(items)
-            if not made:
+            if browser() is None:
+                melding = no_browser_message()
                 log.warning("Maandrapportage %s: %s", maand, melding)
+            else:  # the PNGs themselves are made after the report (report_png.make_pngs)
+                n_figuren = write_specs([(f.fig, f.png) for group in figuren.values() for f in group if f.png], folder)
+                melding = f"{n_figuren} PNG-afbeeldingen volgen (stap afbeeldingen)"
         html_tmp = pub.tmp / REPORT_NAME
         html_tmp.write_text(html_text, encoding="utf-8")
         from assets.reports.besluitformulier import write_template
@@ -142,10 +144,10 @@ def build_report(con: duckdb.DuckDBPyConnection, settings, maand: str, *, png: b
         sjabloon = f"besluitenformulier_{maand}.xlsx"
         write_template(con, maand, config, pub.tmp / sjabloon)
         # An attempted export always replaces the PNG folder: no stale images beside a new report.
-        published = pub.publish(([PNG_FOLDER] if png else []) + [REPORT_NAME, sjabloon])
-    png_paths = [target / PNG_FOLDER / p.name for p in made]
+        with figures_lock(target):
+            published = pub.publish(([PNG_FOLDER] if png else []) + [REPORT_NAME, sjabloon])
     return RapportResultaat(maand=maand, html=target / REPORT_NAME, bestanden=files_under(published),
-                            png=png_paths, png_melding=melding, controlelijst=n_lijst)
+                            figuren=n_figuren, png_melding=melding, controlelijst=n_lijst)
 
 
 def build_trend_files(con: duckdb.DuckDBPyConnection, settings, maand: str,
