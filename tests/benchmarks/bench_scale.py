@@ -595,7 +595,20 @@ def timed_month(werk: Path, maand: str, log: Path) -> dict:
     stappen = stage_times(r["lines"], r["wall"])
     dagster = dagster_step_times(werk, started - 1)
     stappen.update(_derived(stappen, dagster, r["wall"]))
-    return {"wall": r["wall"], "rss_gib": r["rss_gib"], "stappen": stappen, "dagster": dagster}
+    return {"wall": r["wall"], "rss_gib": r["rss_gib"], "stappen": stappen, "dagster": dagster,
+            "afbeeldingen_s": wait_for_pngs(werk / "output" / maand, r["wall"])}
+
+
+def wait_for_pngs(month: Path, wall: float, limit: float = 300) -> float | None:
+    """Untimed: the report's PNGs are made by a background process after the run returns
+    (pipelines/runs.py: start_pngs); wait for it so that it does not share the cores with what
+    is measured next. Returns when they were there, counted from the run's start (None: never)."""
+    from assets.reports.report_png import pending
+
+    waited = time.monotonic()
+    while pending(month) and time.monotonic() - waited < limit:
+        time.sleep(0.5)
+    return None if pending(month) else round(wall + time.monotonic() - waited, 1)
 
 
 def _warehouse_facts(warehouse: Path, maand: str) -> dict:
