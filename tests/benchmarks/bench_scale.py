@@ -810,8 +810,16 @@ def _bench_scale(schaal: str, args, data: Path, first: str, maand: str) -> dict:
     kopie = bench / "historie"  # the warehouse with history, kept for the next repetitions of this call
     shutil.rmtree(kopie, ignore_errors=True)
     runs, reruns, synths, sizes = [], [], [], []
-    for i in range(herhaal):
-        if kopie.exists():
+    reuse = args.historie_hergebruiken and reusable_history(werk, maand)
+    if args.historie_hergebruiken and not reuse:
+        print(f"  geen bruikbaar werkwarehouse met historie in {werk}: de historie wordt gemaakt", flush=True)
+    for i in range(1 if reuse else herhaal):
+        if reuse:
+            removed = remove_month(werk, maand)
+            prepare_reference(werk, logs / f"referentie-{i}.log")
+            print(f"  historie van de vorige aanroep hergebruikt; {removed:,} rijen van {maand} verwijderd (niet getimed)",
+                  flush=True)
+        elif kopie.exists():
             restore(kopie, data, werk)
         else:
             _disk_check(werk, basis)
@@ -854,7 +862,7 @@ def _bench_scale(schaal: str, args, data: Path, first: str, maand: str) -> dict:
         "stappen": _median_dict([r["stappen"] for r in runs]),
         "dagster": _median_dict([r["dagster"] for r in runs]),
         "synthese_s": [s["seconden"] for s in synths],
-        "synthese": {k: v for k, v in synths[-1].items() if k != "seconden"},
+        "synthese": {k: v for k, v in synths[-1].items() if k != "seconden"} if synths else "hergebruikt",
         "warehouse_voor": sizes[-1]["voor"],
         "warehouse_na": sizes[-1]["na"],
         "groei": statistics.median(s["na"]["bestand"] - s["voor"]["bestand"] for s in sizes),
@@ -875,6 +883,62 @@ def _bench_scale(schaal: str, args, data: Path, first: str, maand: str) -> dict:
         row["kern"] = bench_core(schaal, werk / "warehouse.duckdb", maand,
                                  1 if schaal == "nationaal" else args.kern_herhaal, logs, args.kern_geheugen)
     return row
+
+
+def reusable_history(werk: Path, maand: str) -> bool:
+    """The work warehouse of an earlier call holds the history (HISTORIE - 1 months before M) on
+    the current schema: then M can be measured again without making the history anew."""
+    import duckdb
+
+    if not (werk / "warehouse.duckdb").exists() or not (werk / "dagster_home").exists():
+        return False
+    try:
+        con = duckdb.connect(str(werk / "warehouse.duckdb"), read_only=True)
+    except duckdb.Error:
+        return False
+    try:
+        months = con.execute("SELECT count(DISTINCT maand) FROM staging.bag_verblijfsobject WHERE maand < ?",
+                             [maand]).fetchone()[0]
+        columns = set(con.execute("SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns() "
+                                  "WHERE schema_name IN ('staging', 'marts', 'audit')").fetchall())
+    finally:
+        con.close()
+    return months >= HISTORIE - 1 and columns == schema_columns()
+
+
+def schema_columns() -> set:
+    import duckdb
+
+    from assets.warehouse import ensure_schema
+
+    con = duckdb.connect()
+    try:
+        ensure_schema(con)
+        return set(con.execute("SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns() "
+                               "WHERE schema_name IN ('staging', 'marts', 'audit')").fetchall())
+    finally:
+        con.close()
+
+
+def remove_month(werk: Path, maand: str) -> int:
+    """Untimed: the rows of month M (every table with a maand column) and its outputs out of the
+    work warehouse, so that M is processed again on the history alone. Returns the rows removed."""
+    import duckdb
+
+    con = duckdb.connect(str(werk / "warehouse.duckdb"))
+    removed = 0
+    try:
+        tables = con.execute("SELECT DISTINCT schema_name, table_name FROM duckdb_columns() WHERE column_name = 'maand' "
+                             "AND schema_name IN ('staging', 'marts', 'audit') ORDER BY ALL").fetchall()
+        con.execute("BEGIN")
+        for schema, table in tables:
+            removed += con.execute(f"DELETE FROM {_q(schema)}.{_q(table)} WHERE maand = ?", [maand]).fetchone()[0]
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    shutil.rmtree(werk / "output" / maand, ignore_errors=True)
+    return removed
 
 
 def _keep_copy(werk: Path) -> bool:
@@ -984,6 +1048,9 @@ def main() -> int:
     parser.add_argument("--vergelijk-historie", action="store_true",
                         help="ook één maandrun zonder de gemaakte historie (alleen de eerste maand): welke stap groeit met de historie")
     parser.add_argument("--nieuwe-basis", action="store_true", help="maak de basis (warehouse na de eerste maand) opnieuw")
+    parser.add_argument("--historie-hergebruiken", action="store_true",
+                        help="gebruik het werkwarehouse van een vorige aanroep met zijn historie opnieuw (de rijen van "
+                             "maand M eruit) in plaats van de historie opnieuw te maken; één herhaling")
     parser.add_argument("--alleen-kern", action="store_true", help="alleen DuckDB tegen pandas, op het werkwarehouse zoals het is")
     parser.add_argument("--uit", type=Path, default=None, help="cijfers als JSON (standaard <cache>/resultaat.json)")
     args = parser.parse_args()
