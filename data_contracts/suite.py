@@ -1,6 +1,7 @@
 """Turn a contract into a great-expectations suite, run it, and report which rows broke which rule.
 
-great-expectations is imported lazily (it costs seconds): only `run_checks` imports it. The
+great-expectations is imported lazily (it costs seconds): only `run_checks` imports it, in a
+second process when `risicoradar run` started one (`gx_worker`, beside the run's start). The
 ephemeral context, its pandas data source and one batch definition per source are created
 once per process and reused; progress bars are off.
 """
@@ -215,10 +216,10 @@ def to_suite(source: str, checks: list[Check]):
 
 
 @lru_cache(maxsize=64)
-def contract_suite(contract: Contract, maand: str | None, today: date) -> tuple[list[Check], object]:
-    """The checks and their suite for a contract, month and date (cached: suites are rebuilt rarely)."""
-    checks = build_checks(contract, maand, today)
-    return checks, to_suite(contract.source, checks)
+def contract_checks(contract: Contract, maand: str | None, today: date) -> list[Check]:
+    """The checks of a contract, month and date (cached). Their great-expectations suites are
+    built where they run (`_suite`), so that this process need not import great-expectations."""
+    return build_checks(contract, maand, today)
 
 
 def run_checks(source: str, frame: pd.DataFrame, checks: list[Check], suite=None) -> list[Failure]:
@@ -426,6 +427,15 @@ def _run_sampled(source: str, check: Check, data: _Input) -> np.ndarray:
 
 
 def _run_gx(source: str, frame: pd.DataFrame, checks: list[Check]) -> dict[int, np.ndarray]:
+    """`_run_gx_here` in the great-expectations worker process when `risicoradar run` started one
+    (data_contracts/gx_worker.py), else in this process."""
+    from data_contracts import gx_worker
+
+    found = gx_worker.run_gx(source, frame, checks)
+    return _run_gx_here(source, frame, checks) if found is None else found
+
+
+def _run_gx_here(source: str, frame: pd.DataFrame, checks: list[Check]) -> dict[int, np.ndarray]:
     """Two great-expectations passes over `frame`: success only, then full results for the failed
     expectations. Returns the failing row positions per index in `checks`."""
     suite = _suite(source, checks)

@@ -54,7 +54,7 @@ from data_contracts.reading import (
     scan_inbox,
 )
 from data_contracts.result import Bevinding, ContractError, ValidationResult, safe_name
-from data_contracts.suite import REQUIRED, contract_suite, run_checks
+from data_contracts.suite import REQUIRED, contract_checks, run_checks
 
 OPNIEUW = "zet het gecorrigeerde bestand opnieuw in de inbox; draai daarna de maand opnieuw."
 
@@ -532,14 +532,14 @@ def check_values(
     `display` optionally names, per contract column, the file column of each row (wide tables).
     """
     prepared = prepare(text, contract)
-    checks, suite = contract_suite(contract, maand, today)
+    checks = contract_checks(contract, maand, today)
     frame = prepared.gx.copy(deep=False)  # the columns with a sentinel are replaced, not changed in place
     filled = {c.kwargs["column"] for c in checks if c.fill_invalid}
     if filled:
         for column in filled:
             sentinel = SENTINEL_DATE if pd.api.types.is_datetime64_any_dtype(frame[column]) else SENTINEL_NUMBER
             frame[column] = frame[column].fillna(sentinel)
-    failures = run_checks(contract.source, frame, checks, suite)
+    failures = run_checks(contract.source, frame, checks)
 
     groups: dict[tuple[str, str], dict] = {}
 

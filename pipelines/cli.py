@@ -54,6 +54,14 @@ def _use_data_dir(data_dir: str | None, check_settings: bool = True) -> Settings
     return settings
 
 
+def _start_gx_worker() -> None:
+    """great-expectations' import (seconds) in a second process, beside Dagster's start-up and
+    the reading of the files (data_contracts/gx_worker.py)."""
+    from data_contracts import gx_worker
+
+    gx_worker.start()
+
+
 def _progress_on_terminal() -> None:
     """Progress per stage (files checked, rows loaded, marts built) on stderr, only when it is a
     terminal: a cron job's or a test's output stays the summary alone."""
@@ -111,6 +119,7 @@ def demo(data_dir, maanden, schaal, seed, alleen_genereren) -> None:
     if alleen_genereren:
         return
     months = inbox_months(settings)
+    _start_gx_worker()
     _progress_on_terminal()
     ok = run_months(settings, months)
     _print_outputs(settings, months)
@@ -152,6 +161,7 @@ def run(maand, van, tot, gemeente, data_dir, opnieuw) -> None:
     todo = months if opnieuw or gemeente else _changed_months(source, months)
     ok = True
     if todo:
+        _start_gx_worker()
         _progress_on_terminal()
         ok = run_months(settings, todo, gemeente=gemeente)
     _print_outputs(source, months)

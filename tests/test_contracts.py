@@ -428,3 +428,47 @@ def test_bag_contract_lists_the_reference_domain_values():
     bag = load_contract("bag_verblijfsobject")
     assert set(bag.columns["status"].allowed) == set(ref.loc[ref["domein"] == "StatusVerblijfsobject", "waarde"])
     assert set(bag.columns["gebruiksdoel"].allowed) == set(ref.loc[ref["domein"] == "Gebruiksdoel", "waarde"])
+
+
+# --------------------------------------------------------------------------- great-expectations in a second process
+
+_IN_A_WORKER = """
+import json, os, signal, sys
+from datetime import date
+from pathlib import Path
+from data_contracts import gx_worker, validate_file
+gx_worker.start()
+out = {}
+for ident, path in json.loads(sys.argv[1]).items():
+    r = validate_file(Path(path), today=date(2026, 11, 15))
+    out[ident] = [r.geweigerd, r.meldingen()]
+out["__gx_in_main__"] = "great_expectations" in sys.modules
+out["__worker__"] = gx_worker.active()
+os.kill(gx_worker._worker[0].pid, signal.SIGKILL)  # a worker that dies: the checks go on here
+gx_worker._worker[0].wait()
+r = validate_file(Path(sys.argv[2]), today=date(2026, 11, 15))
+out["__na_dood__"] = [r.geweigerd, r.meldingen(), gx_worker.active()]
+print(json.dumps(out))
+"""
+
+
+def test_great_expectations_in_a_second_process_gives_the_same_verdicts_and_messages():
+    """`risicoradar run` runs great-expectations in a worker process (its import beside the
+    run's start): every file of the corpus gets the same verdict and the same Dutch messages as
+    in-process, the main process never imports great-expectations, and a worker that dies only
+    means the checks run in the main process again."""
+    cases = [c for c in CASES if len(c["bestanden"]) == 1 and c.get("context") != "bag"]
+    assert len(cases) > 20
+    paths = {c["id"]: str(CORPUS / c["bestanden"][0]) for c in cases}
+    here = {c["id"]: [r.geweigerd, r.meldingen()] for c in cases for r in [validate_file(CORPUS / c["bestanden"][0], today=TODAY)]}
+    assert any(v[0] for v in here.values()) and not all(v[0] for v in here.values())
+    import json
+
+    last = next(c for c in cases if here[c["id"]][0])
+    proc = subprocess.run([sys.executable, "-c", _IN_A_WORKER, json.dumps(paths), paths[last["id"]]], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out.pop("__gx_in_main__") is False and out.pop("__worker__") is True
+    assert out.pop("__na_dood__") == [*here[last["id"]], False]
+    assert out == here

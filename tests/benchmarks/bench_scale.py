@@ -982,7 +982,8 @@ def table_rows(rows: list[dict]) -> list[tuple[str, list[str]]]:
     lines = [
         ("objecten", lambda r: f"{r['objecten']:,}"),
         ("historie (maanden vóór de maand)", lambda r: f"{r['historie']} (BRP {r['historie_brp']})"),
-        ("historie maken (niet getimed)", lambda r: ", ".join(f"{s:.1f}" for s in r["synthese_s"]) + " s"),
+        ("historie maken (niet getimed)", lambda r: (", ".join(f"{s:.1f}" for s in r["synthese_s"]) + " s")
+         if r["synthese_s"] else "hergebruikt van een vorige aanroep (groei: zie blokken)"),
         ("maandrun, heel proces (mediaan)", lambda r: f"{r['maandrun']:.1f} s" + (
             f" ({', '.join(f'{w:.1f}' for w in r['maandruns'])})" if len(r["maandruns"]) > 1 else " (1 run)")),
         ("  met 1 maand historie (ter vergelijking)", lambda r: f"{r['zonder_historie']['wall']:.1f} s, "
