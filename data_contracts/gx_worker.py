@@ -61,10 +61,17 @@ def active() -> bool:
     return _worker is not None and _worker[0].poll() is None
 
 
+# A pass over more values than this runs in the main process: the frame would be copied through
+# the pipe and held twice (a national file's identifiers: ten million values a column), while the
+# import it saves is small beside such a file's checks.
+MAX_ROWS = 2_000_000
+
+
 def run_gx(source: str, frame, checks) -> dict | None:
-    """`suite._run_gx_here` in the worker; None when there is no (living) worker: run it here."""
+    """`suite._run_gx_here` in the worker; None when there is no (living) worker or the frame is
+    too large for it: run it here."""
     global _worker
-    if not active():
+    if not active() or len(frame) > MAX_ROWS:
         return None
     process, requests, answers = _worker
     try:
