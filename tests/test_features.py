@@ -141,6 +141,27 @@ def test_windows_over_months(con):
     assert f["geverifieerde_signalen_12m"] == 2
 
 
+def test_churn_windows_count_only_rows_with_churn_and_default_to_zero(con):
+    """The 24-month BRP window is grouped over the rows with churn only: an address whose churn
+    lies 13-24 months back still has it in vertrokken_onbekend_24m but not in mutaties_12m, and
+    an address with only zero rows (or no BRP row at all) gets 0, never NULL."""
+    for n in (1, 2, 3, 4):
+        add_object(con, M, n)
+    for maand in ("2026-10", "2026-06", "2025-11"):                           # inside 12 months: zeros only
+        add_brp(con, maand, 1, ingeschrevenen=2)
+        add_brp(con, maand, 2, ingeschrevenen=2)
+    add_brp(con, "2025-06", 1, ingeschrevenen=2, inschrijvingen=4, uitschrijvingen=1, vow=3)   # 17th month back
+    add_brp(con, "2024-11", 1, ingeschrevenen=2, vow=1)                                        # 24th month back
+    add_brp(con, "2024-10", 1, ingeschrevenen=2, inschrijvingen=9, vow=5)                      # 25th: outside
+    add_brp(con, "2026-09", 3, ingeschrevenen=1, vow=2)                       # VOW only: no mutaties
+    build_marts(con, M)
+    f1, f2, f3, f4 = (row(con, "marts.adreskenmerken", M, n) for n in (1, 2, 3, 4))
+    assert (f1["mutaties_12m"], f1["mutatiegraad_12m"], f1["vertrokken_onbekend_24m"]) == (0, 0.0, 4)
+    assert (f2["mutaties_12m"], f2["mutatiegraad_12m"], f2["vertrokken_onbekend_24m"]) == (0, 0.0, 0)
+    assert (f3["mutaties_12m"], f3["vertrokken_onbekend_24m"], f3["ingeschrevenen"]) == (0, 2, 0)
+    assert (f4["mutaties_12m"], f4["mutatiegraad_12m"], f4["vertrokken_onbekend_24m"]) == (0, 0.0, 0)
+
+
 def test_establishment_features_by_kind_and_only_on_dwellings(con):
     add_object(con, M, 1)
     add_vestiging(con, M, 1, risicosoort="risicosector", risicocategorie="bouw")

@@ -167,6 +167,38 @@ def test_evaluation_figures_exact_on_hand_made_outcomes():
     assert p[["lijst_maand", "k", "gecontroleerd", "treffers", "precisie"]].values.tolist() == [[prev, 4, 2, 2, 1.0]]
 
 
+def test_controls_are_scored_with_the_list_month_before_them_even_months_back():
+    """Every control up to the peildatum is linked to the score its object had in the month before
+    the control, however far back: not to the current score, and not at all when the object had
+    no score row that month. Also the risicolijst selections of the 12 months count in the buurt
+    the object had in its list month."""
+    con = new_warehouse()
+    months = ("2026-07", "2026-08", "2026-09", "2026-10")
+    for m in months:
+        for n in range(1, 7):
+            crowded = (n == 1 and m == "2026-07") or (n == 2 and m != "2026-07")
+            buurt = "BU06380001" if n == 1 and m == "2026-07" else "BU06380002"
+            add_object(con, m, n, oppervlakte=40 if crowded else 120, buurtcode=buurt)
+            add_brp(con, m, n, ingeschrevenen=5 if crowded else 1)
+    add_object(con, "2026-10", 7)                  # new in October: no score row before
+    for m in months[:-1]:
+        build_marts(con, m, lijst={"capaciteit": 1, "steekproef": 0})
+    add_controle(con, "2026-10", 1, "2026-08-20", "overbewoning")     # July list: object 1 scored 3
+    add_controle(con, "2026-10", 2, "2026-08-21", "geen bijzonderheden", aanleiding="signaal")  # July: 0
+    add_controle(con, "2026-10", 2, "2026-10-03", "signalen uitbuiting")                        # September: 3
+    add_controle(con, "2026-10", 7, "2026-10-04", "overbewoning", aanleiding="signaal")         # no score row
+    build_marts(con, "2026-10", lijst={"capaciteit": 1, "steekproef": 0})
+    klasse = frame(con, "SELECT * FROM marts.evaluatie_scoreklasse WHERE maand = '2026-10'").set_index("scoreklasse")
+    assert klasse.loc["score 3-4", ["gecontroleerd", "treffers"]].tolist() == [2, 2]
+    assert klasse.loc["score 0", ["gecontroleerd", "treffers"]].tolist() == [1, 0]
+    assert klasse.gecontroleerd.sum() == 3, "the control on object 7 has no score of its list month"
+    ind = frame(con, "SELECT * FROM marts.evaluatie_indicator WHERE maand = '2026-10'").set_index("indicator")
+    assert ind.loc["laag_m2_per_ingeschrevene", ["gecontroleerd", "treffers"]].tolist() == [2, 2]
+    b = frame(con, "SELECT * FROM marts.evaluatie_buurt WHERE maand = '2026-10'").set_index("buurtcode")
+    assert b.loc["BU06380001", "selecties"] == 1, "object 1 was on July's list while in buurt 1"
+    assert b.loc["BU06380002", "selecties"] == 1, "object 2 on the lists of August to October counts once"
+
+
 def test_disparity_flag_fires_on_concentrated_selection_and_stays_quiet_when_spread():
     con = new_warehouse()
     # 100 objects in buurt 1 and 10 in buurt 2, but all risk sits in buurt 2

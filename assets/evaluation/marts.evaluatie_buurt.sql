@@ -10,11 +10,19 @@ WITH woningen AS (
     WHERE maand = $maand AND is_woning
     GROUP BY ALL
 ),
+lijst AS (
+    SELECT maand, verblijfsobject_id
+    FROM marts.controlelijst
+    WHERE aanleiding = 'risicolijst' AND maand BETWEEN $begin_12m AND $maand
+),
 selecties AS (
+    -- The features of the 12 months are read only for the objects on one of the lists (a
+    -- semi-join on the object, pushed into the scan), not probed row by row with (maand, object).
     SELECT coalesce(f.buurtcode, 'onbekend') AS buurtcode, count(DISTINCT l.verblijfsobject_id) AS selecties
-    FROM marts.controlelijst AS l
+    FROM lijst AS l
     JOIN marts.adreskenmerken AS f ON f.maand = l.maand AND f.verblijfsobject_id = l.verblijfsobject_id
-    WHERE l.aanleiding = 'risicolijst' AND l.maand BETWEEN $begin_12m AND $maand AND f.is_woning
+    WHERE f.is_woning AND f.maand BETWEEN $begin_12m AND $maand
+      AND f.verblijfsobject_id IN (SELECT verblijfsobject_id FROM lijst)
     GROUP BY ALL
 ),
 controles AS (

@@ -15,8 +15,10 @@ vorige_bekend AS (
     SELECT count(*) > 0 AS bekend FROM marts.adresscores WHERE maand = $vorige_maand
 ),
 historie AS (
-    SELECT count(DISTINCT maand) < $drift_aanloop_maanden AS aanloop
-    FROM staging.bag_verblijfsobject WHERE maand < $maand
+    -- The months are grouped first and the earlier ones counted after: a filter on the scan
+    -- would compare every row's maand, the grouping yields one row per month.
+    SELECT count(*) FILTER (WHERE maand < $maand) < $drift_aanloop_maanden AS aanloop
+    FROM (SELECT DISTINCT maand FROM staging.bag_verblijfsobject)
 ),
 indicatoren AS (
     SELECT DISTINCT indicator FROM indicator_drempels

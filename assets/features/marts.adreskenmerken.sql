@@ -15,11 +15,15 @@ brp_nu AS (
     WHERE maand = $maand
 ),
 brp_historie AS (
+    -- Only the rows with any churn (a few percent of 24 months of adrestellingen) are grouped: a
+    -- row whose three counts are all 0 (or NULL) adds nothing to either sum, and an address
+    -- without any such row gets 0 from the coalesce below, as it would from a group of zeros.
     SELECT nummeraanduiding_id,
            sum(inschrijvingen + uitschrijvingen) FILTER (WHERE maand >= $begin_12m) AS mutaties_12m,
            sum(vertrokken_onbekend) AS vertrokken_onbekend_24m
     FROM staging.brp_adrestellingen
     WHERE maand BETWEEN $begin_24m AND $maand
+      AND (inschrijvingen <> 0 OR uitschrijvingen <> 0 OR vertrokken_onbekend <> 0)
     GROUP BY nummeraanduiding_id
 ),
 vestigingen AS (
