@@ -29,13 +29,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
+import os
+import tempfile
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
-import sqlglot
-from sqlglot import exp
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 from assets.warehouse import SCHEMA_SQL, sql_file, transform_files
 
@@ -66,8 +72,10 @@ def key_table(key: dg.AssetKey) -> str:
     return ".".join(key.path)
 
 
-def _months(reference: exp.Table) -> set[str]:
+def _months(reference: "exp.Table") -> set[str]:
     """The month parameters a reference's `maand` column is compared with; '*' for anything else."""
+    from sqlglot import exp
+
     select = reference.find_ancestor(exp.Select)
     if select is None:
         return {"*"}
@@ -97,6 +105,9 @@ def _months(reference: exp.Table) -> set[str]:
 
 def parse_reads(sql: str, table: str | None = None) -> dict[str, Read]:
     """The tables `sql` reads (CTE names excluded), by name; `table` is the table it produces."""
+    import sqlglot
+    from sqlglot import exp
+
     tree = sqlglot.parse_one(sql, read="duckdb")
     ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
     found: dict[str, set[str]] = {}
@@ -121,11 +132,62 @@ def _merge(a: Read, b: Read) -> Read:
     return Read(a.table, current=a.current or b.current, previous=a.previous or b.previous)
 
 
+# Parsing the SQL of every asset with sqlglot costs about a second at each start of the code
+# location (every `risicoradar run`). What it finds depends only on the SQL files and this module,
+# so it is kept in the user's cache folder under a digest of both, and parsed again when either
+# changes. A cache that cannot be read or written is simply not used.
+def _cache_path() -> Path:
+    from assets.warehouse import ASSETS_DIR
+
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(Path(__file__).read_bytes() + version("sqlglot").encode())
+    for path in sorted(ASSETS_DIR.rglob("*.sql")):
+        digest.update(str(path.relative_to(ASSETS_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "risicoradar"
+    return base / f"lineage-{digest.hexdigest()[:20]}.json"
+
+
+@functools.cache
+def _cache() -> tuple[Path | None, dict]:
+    try:
+        path = _cache_path()
+    except OSError:
+        return None, {}
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return path, {t: {n: Read(**r) for n, r in found.items()} for t, found in stored.items()}
+    except (OSError, ValueError, TypeError):
+        return path, {}
+
+
+def _store(table: str, found: dict[str, Read]) -> None:
+    path, cached = _cache()
+    cached[table] = found
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8", suffix=".tmp") as out:
+            json.dump({t: {n: asdict(r) for n, r in f.items()} for t, f in cached.items()}, out)
+        os.replace(out.name, path)
+    except OSError:
+        pass
+
+
 @functools.cache
 def reads(table: str) -> dict[str, Read]:
     """The tables the SQL files of `table` (e.g. 'marts.controlelijst'; a table filled from several
     places has variants `<table>__*.sql`) read. An unqualified name with a file `temp.<name>.sql`
-    (an intermediate temp table built in the same step) is replaced by what that file reads."""
+    (an intermediate temp table built in the same step) is replaced by what that file reads.
+    From the cache folder when the SQL files and this module are unchanged (`_cache_path`)."""
+    _, cached = _cache()
+    if table not in cached:
+        _store(table, _parse_table(table))
+    return dict(cached[table])
+
+
+def _parse_table(table: str) -> dict[str, Read]:
     found: dict[str, Read] = {}
     files = transform_files(table) or [sql_file(table)]
     for path in files:

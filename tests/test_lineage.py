@@ -241,3 +241,34 @@ def test_report_assets_depend_on_exactly_what_their_queries_read(defs):
     assert {lineage.key_table(k) for k in graph.get(trends_key).parent_keys} == trend
     assert {lineage.key_table(k) for k in graph.get(report_key).parent_keys} == rapport | trend | {"rapportage.trendtabellen"}
     assert "staging.woz_gebruik" in rapport  # rapport.woz reads it; the hand-typed list had missed it
+
+
+def test_the_lineage_comes_from_a_cache_that_follows_the_sql(tmp_path, monkeypatch):
+    """Parsing every asset's SQL costs a second at each start: the dependencies found are kept in
+    the cache folder under a digest of the SQL files (and the parser), and are the same as parsed."""
+    import shutil
+
+    from assets import lineage, warehouse
+
+    tables = ["marts.adreskenmerken", "marts.controlelijst", "marts.evaluatie_buurt", "staging.kvk_vestigingen"]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    try:
+        lineage._cache.cache_clear(), lineage.reads.cache_clear()
+        parsed = {t: lineage.reads(t) for t in tables}
+        assert [p.name for p in (tmp_path / "cache" / "risicoradar").iterdir()] == [lineage._cache_path().name]
+
+        lineage._cache.cache_clear(), lineage.reads.cache_clear()
+        monkeypatch.setattr(lineage, "parse_reads", lambda *a: pytest.fail("parsed although cached"))
+        assert {t: lineage.reads(t) for t in tables} == parsed
+        assert parsed["marts.adreskenmerken"]["staging.brp_adrestellingen"] == lineage.Read("staging.brp_adrestellingen", True, False)
+
+        copy = tmp_path / "assets"
+        shutil.copytree(warehouse.ASSETS_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        before = lineage._cache_path()
+        monkeypatch.setattr(warehouse, "ASSETS_DIR", copy)
+        assert lineage._cache_path() == before
+        sql = copy / "features" / "marts.adreskenmerken.sql"
+        sql.write_text(sql.read_text(encoding="utf-8") + "\n-- changed\n", encoding="utf-8")
+        assert lineage._cache_path() != before
+    finally:
+        lineage._cache.cache_clear(), lineage.reads.cache_clear()
