@@ -182,10 +182,11 @@ def _prepare(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, np.ndarray]]:
     for j, name in enumerate(data.columns):
         values = data[name]
         if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in _TEXT_KINDS:
-            text = values.map(type).eq(str)
+            text = values.map(type).eq(str).to_numpy()
             codes, distinct = pd.factorize(values[text])
-            clean = pd.Series(distinct, dtype=object).str.replace(xlsx.XML_INVALID, "", regex=True).to_numpy()
-            data[name] = values.where(~text, pd.Series(clean[codes], index=values.index[text.to_numpy()]))
+            clean = values.to_numpy(dtype=object, copy=True)
+            clean[text] = pd.Series(distinct, dtype=object).str.replace(xlsx.XML_INVALID, "", regex=True).to_numpy()[codes]
+            data[name] = pd.Series(clean, index=values.index)
             mask = formula_like(data[name])
             if mask.any():
                 quoted[j] = mask

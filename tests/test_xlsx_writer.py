@@ -107,8 +107,8 @@ def test_every_dtype_cell_for_cell_as_the_openpyxl_writer(tmp_path):
     frame = every_dtype(24)
     toelichting = [pd.DataFrame({"toelichting": ["Uitleg", "=1+1", "", None, "é\x07"]}),
                    pd.DataFrame({"blad": ["a", "b"], "rijen": [1, 2], "aandeel": [0.5, np.nan]})]
-    old, new = write_both(tmp_path, {"alles": frame, "omgekeerd": frame.iloc[::-1]}, toelichting)
-    assert assert_same_workbook(old, new) >= 2 * 25 * len(frame.columns)
+    old, new = write_both(tmp_path, {"alles": frame, "omgekeerd": frame.iloc[::-1], "dubbele_index": pd.concat([frame, frame])}, toelichting)
+    assert assert_same_workbook(old, new) >= 4 * 25 * len(frame.columns)
 
     sheet = read(new)["alles"]
     column = {c.value: c.column for c in sheet[1]}
@@ -209,3 +209,23 @@ def test_libreoffice_opens_every_sheet_of_the_new_writer(tmp_path):
     ids = [r[header.index("verblijfsobject_id")] for r in rows[1:3]]
     assert [(c.value, c.text) for c in ids] == [("0638010000015953", True), ("0000000000000007", True)]
     assert rows[0 + 1][header.index("datum")].value.startswith("2026-10-01")
+
+
+def test_openpyxl_edits_and_saves_a_workbook_of_the_new_writer(tmp_path):
+    """assets/reports/besluitformulier.py writes the template with write_xlsx, then openpyxl adds
+    drop-down lists and text formats and saves it again."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    rijen = pd.DataFrame({"nummeraanduiding_id": ["0638200000000001", ""], "besluit": ["", ""]}, dtype=object)
+    path = write_xlsx(tmp_path / "f.xlsx", {"besluiten": rijen}, [pd.DataFrame({"uitleg": ["Vul in."]})])
+    book = load_workbook(path)
+    check = DataValidation(type="list", formula1='"controle,geen controle,later"', allow_blank=True)
+    check.add("B2:B3")
+    book["besluiten"].add_data_validation(check)
+    book["besluiten"]["A3"].number_format = "@"
+    book.save(path)
+    again = load_workbook(path)
+    assert again["besluiten"]["A2"].value == "0638200000000001"
+    assert again["besluiten"].data_validations.dataValidation[0].formula1 == '"controle,geen controle,later"'
+    assert again["besluiten"].freeze_panes == "A2"
