@@ -153,9 +153,10 @@ def test_the_new_writer_reads_back_in_read_only_mode(tmp_path):
 
 
 def test_where_the_new_writer_differs_on_purpose(tmp_path):
-    """openpyxl turned the text '#N/A' into an error value and kept lone surrogates (then could not
-    encode them); the new writer keeps '#N/A' as text and drops what XML cannot hold. Carriage
-    returns survive (XML would turn a raw one into a line feed) and text is cut at 32,767."""
+    """openpyxl turned the text '#N/A' into an error value, wrote a carriage return raw (read
+    back as a line feed) and a lone surrogate as a character reference XML forbids (the workbook
+    did not open again); the new writer keeps '#N/A' as text, the carriage return as `&#13;`,
+    and drops what XML cannot hold. Text is cut at 32,767 characters, as openpyxl cut it."""
     frame = pd.DataFrame({"tekst": ["#N/A", "#DIV/0!", "a\rb", "x" * 40_000, "lone \ud800 surrogate", "\ufffe\uffffok"]})
     book = read(write_xlsx(tmp_path / "w.xlsx", {"blad": frame}, []))
     cells = [c for (c,) in book["blad"].iter_rows(min_row=2)]
