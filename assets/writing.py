@@ -102,6 +102,8 @@ def _ja_nee(values: pd.Series) -> pd.Series:
 
 
 def _column(values: pd.Series, name) -> pd.Series:
+    if isinstance(values.dtype, pd.CategoricalDtype):  # its values, checked like any other column
+        values = values.astype(object)
     if is_id_column(name):
         return _as_text(values)
     if pd.api.types.is_bool_dtype(values):

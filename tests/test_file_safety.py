@@ -141,6 +141,12 @@ def test_the_writer_neutralises_formulas_and_keeps_numbers_and_ids(tmp_path):
     assert [r["gecontroleerd"] for r in rows] == ["ja", "nee", "ja", "nee", "ja"]
     assert [r["verblijfsobject_id"] for r in rows] == ["0638010000015953", "0638010000000001", "0000000000000007", "",
                                                        "0638010000099999"]
+    categorie = pd.DataFrame({"straat": pd.Categorical(HOSTILE), "aantal": range(len(HOSTILE))})
+    rows = list(csv.DictReader(open(write_csv(categorie, tmp_path / "c.csv"), encoding="utf-8-sig", newline=""), delimiter=";"))
+    assert [r["straat"] for r in rows] == ["'" + v for v in HOSTILE], "a categorical column is text like any other"
+    write_xlsx(tmp_path / "c.xlsx", {"blad": categorie}, [pd.DataFrame({"toelichting": ["uitleg"]})])
+    assert [(c.value, c.data_type) for (c,) in load_workbook(tmp_path / "c.xlsx")["blad"].iter_rows(min_row=2, max_col=1)] == [
+        (v, "s") for v in HOSTILE]
 
     write_xlsx(tmp_path / "t.xlsx", {"blad": frame}, [pd.DataFrame({"toelichting": ["=1+1", "gewone tekst"]})])
     book = load_workbook(tmp_path / "t.xlsx")
