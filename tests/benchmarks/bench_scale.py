@@ -688,10 +688,12 @@ def kern_child(engine: str, inputs: Path, maand: str, herhaal: int, out: Path) -
         laden, rss_invoer = time.perf_counter() - t0, _rss_gib()
         for _ in range(herhaal):
             t = time.perf_counter()
+            con.begin()  # one transaction, as the month's step (assets/maand.py): one commit, not one per table
             vacancy.build(con, params)
             features.build(con, params)
             scoring.build_scores(con, params, indicatoren)
             scoring.build_control_list(con, params, lijst)
+            con.commit()
             times.append(time.perf_counter() - t)
         lijstframe = con.execute("SELECT * FROM marts.controlelijst WHERE maand = $maand ORDER BY rang", {"maand": maand}).df()
     else:
