@@ -161,7 +161,8 @@ def run(maand, van, tot, gemeente, data_dir, opnieuw) -> None:
     todo = months if opnieuw or gemeente else _changed_months(source, months)
     ok = True
     if todo:
-        _start_gx_worker()
+        if not gemeente:  # per gemeente the checks run in the step's own process (multiprocess executor)
+            _start_gx_worker()
         _progress_on_terminal()
         ok = run_months(settings, todo, gemeente=gemeente)
     _print_outputs(source, months)
