@@ -22,6 +22,21 @@ DEMO_MONTHS = 4
 os.environ.setdefault("RISICORADAR_AFBEELDINGEN", "voorgrond")
 
 
+def synthetic_bsns(n: int, seed: int = 20261115) -> list[str]:
+    """Numbers that pass the BSN 11-test, made at test time from a seed: no such number is ever
+    stored in the repository (test_contracts checks the corpus and the test sources)."""
+    import random
+
+    rng = random.Random(seed)
+    out: list[str] = []
+    while len(out) < n:
+        head = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(7)]
+        check = sum(d * w for d, w in zip(head, [9, 8, 7, 6, 5, 4, 3, 2])) % 11
+        if check < 10:
+            out.append("".join(map(str, head)) + str(check))
+    return out
+
+
 def run_cli(*args, data: Path, check: bool = True, timeout: int = 600, env: dict | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in (os.environ if env is None else env).items() if k not in ("DAGSTER_HOME",)}
     env["RISICORADAR_DATA"] = str(data)

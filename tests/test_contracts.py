@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from tests.conftest import synthetic_bsns
 from data_contracts import ContractError, parse_inbox_path, scan_inbox, validate_file, validate_slachtoffers
 
 TODAY = date(2026, 11, 15)
@@ -131,7 +132,7 @@ def elfproef(number: str) -> bool:
 
 
 def test_committed_corpus_contains_no_bsn_like_number():
-    for path in CORPUS.rglob("*"):
+    for path in [*CORPUS.rglob("*"), *Path(__file__).parent.glob("*.py")]:
         if path.is_file():
             text = path.read_bytes().decode("latin-1")
             for number in re.findall(r"(?<![0-9])[0-9]{9}(?![0-9])", text):
@@ -144,13 +145,7 @@ def test_committed_corpus_contains_no_bsn_like_number():
 @pytest.fixture
 def bsns() -> list[str]:
     """Synthetic numbers that pass the BSN 11-test (made here, never stored in the repository)."""
-    rng = random.Random(20261115)
-    out = []
-    while len(out) < 40:
-        head = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(7)]
-        check = sum(d * w for d, w in zip(head, [9, 8, 7, 6, 5, 4, 3, 2])) % 11
-        if check < 10:
-            out.append("".join(map(str, head)) + str(check))
+    out = synthetic_bsns(40)
     assert all(elfproef(b) for b in out)
     return out
 

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import real_bag_fixtures as fx  # noqa: E402
 
 from data_contracts import validate_file  # noqa: E402
+from tests.conftest import synthetic_bsns  # noqa: E402
 from data_contracts.formats import (  # noqa: E402
     inbox_entry,
     month_of_delivery,
@@ -148,7 +149,7 @@ def test_person_columns_are_refused_and_register_columns_are_not(tmp_path):
 
 def test_bsn_values_in_a_published_column_are_refused(tmp_path):
     n = sum(len(v[10]) for v in fx.VBO)
-    path = fx.write_pdok_gpkg(tmp_path / "bag-light.gpkg", extra_columns={"rdf_seealso": ["111222333"] * n})
+    path = fx.write_pdok_gpkg(tmp_path / "bag-light.gpkg", extra_columns={"rdf_seealso": synthetic_bsns(1) * n})
     result, _ = validate_delivery(path, gemeente="0638", today=TODAY)
     assert result.geweigerd
     assert "burgerservicenummer" in "\n".join(result.meldingen())

@@ -18,6 +18,7 @@ import pytest
 from assets.ingest.received import load_staging
 from assets.warehouse import ensure_schema, month_params, replace_month
 from data_contracts import validate_file, validate_slachtoffers
+from tests.conftest import synthetic_bsns
 from data_contracts.formats import brp_object, kvk_api
 from data_contracts.formats.shop_names import parse_name
 
@@ -154,8 +155,9 @@ def test_kvk_csv_without_the_optional_columns_is_accepted(tmp_path):
 
 
 def test_api_json_with_person_data_is_refused(tmp_path):
+    (bsn,) = synthetic_bsns(1)
     named = _profielen()
-    named[1]["eigenaar"] = {"bsn": "111222333", "geboortedatum": "19800101"}
+    named[1]["eigenaar"] = {"bsn": bsn, "geboortedatum": "19800101"}
     named[2]["geboortedatum"] = "19800101"
     path = _write(tmp_path / "a" / "kvk", f"kvk_vestigingen_{MAAND}.json", json.dumps(named))
     result = kvk_api.validate(path, today=TODAY)
@@ -163,15 +165,15 @@ def test_api_json_with_person_data_is_refused(tmp_path):
     messages = "\n".join(result.meldingen())
     assert "kolom 'geboortedatum', regel 'geen persoonsgegevens (AVG)'" in messages
     assert "kolom 'eigenaar.bsn', regel 'geen persoonsgegevens (AVG)'" in messages
-    assert "111222333" not in messages and "19800101" not in messages
+    assert bsn not in messages and "19800101" not in messages
 
     hidden = _profielen()
     for p in hidden:
-        p["kenmerk"] = "111222333"  # 9 digits passing the 11-test under an innocent name
+        p["kenmerk"] = bsn  # 9 digits passing the 11-test under an innocent name
     path = _write(tmp_path / "b" / "kvk", f"kvk_vestigingen_{MAAND}.jsonl", "\n".join(json.dumps(p) for p in hidden))
     result = kvk_api.validate(path, today=TODAY)
     assert result.geweigerd and "regel 'geen BSN's (AVG)'" in "\n".join(result.meldingen())
-    assert "111222333" not in "\n".join(result.meldingen())
+    assert bsn not in "\n".join(result.meldingen())
 
 
 def test_broken_json_is_refused_in_dutch(tmp_path):
