@@ -7,7 +7,7 @@ great-expectations only when a file is actually validated.
 """
 from __future__ import annotations
 
-from importlib import import_module
+from data_contracts.lazy import lazy_exports
 
 _EXPORTS = {
     "validate_file": "data_contracts.validate",
@@ -24,16 +24,4 @@ _EXPORTS = {
     "SOURCES": "data_contracts.contract",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        value = getattr(import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'data_contracts' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS, globals())

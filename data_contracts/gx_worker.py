@@ -82,8 +82,9 @@ def run_gx(source: str, frame, checks) -> dict | None:
         _worker = None
         process.kill()
         return None
-    if status == "fout":
-        raise RuntimeError(f"great-expectations (tweede proces): {value}")
+    if status == "fout":  # the analyst sees one line (the run log keeps the worker's traceback)
+        log.error("great-expectations in het tweede proces:\n%s", value)
+        raise RuntimeError(f"great-expectations (tweede proces): {value.strip().splitlines()[-1]}")
     return value
 
 

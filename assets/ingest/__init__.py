@@ -22,7 +22,7 @@ This module only re-exports the names other code uses (lazily).
 
 from __future__ import annotations
 
-from importlib import import_module
+from data_contracts.lazy import lazy_exports
 
 # name -> module; loaded on first use, so that `from assets.ingest.inbox import …` (the CLI's quick
 # paths) does not import Dagster, pandas and the readers.
@@ -61,16 +61,4 @@ _EXPORTS = {
     "write_quarantine": "assets.ingest.received",
 }
 
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        value = getattr(import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'assets.ingest' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -342,12 +342,17 @@ def restore(basis: Path, data: Path, werk: Path) -> None:
         f.unlink(missing_ok=True)
     for name in ("dagster_home", "output", "logs"):
         shutil.rmtree(werk / name, ignore_errors=True)
-    for f in _warehouse_files(basis):
+    _copy_state(basis, werk)
+
+
+def _copy_state(source: Path, target: Path) -> None:
+    """The warehouse files, Dagster home and outputs of `source` into `target` (which has none)."""
+    for f in _warehouse_files(source):
         if f.exists():
-            shutil.copy2(f, werk / f.name)
+            shutil.copy2(f, target / f.name)
     for name in ("dagster_home", "output"):
-        if (basis / name).exists():
-            shutil.copytree(basis / name, werk / name, symlinks=True)
+        if (source / name).exists():
+            shutil.copytree(source / name, target / name, symlinks=True)
 
 
 # --- history ----------------------------------------------------------------------------------
@@ -833,12 +838,7 @@ def _bench_scale(schaal: str, args, data: Path, first: str, maand: str) -> dict:
                   f"{synth['seconden']:.1f} s (niet getimed)", flush=True)
             if i + 1 < herhaal and _keep_copy(werk):
                 kopie.mkdir(parents=True)
-                for f in _warehouse_files(werk):
-                    if f.exists():
-                        shutil.copy2(f, kopie / f.name)
-                for name in ("dagster_home", "output"):
-                    if (werk / name).exists():
-                        shutil.copytree(werk / name, kopie / name, symlinks=True)
+                _copy_state(werk, kopie)
         voor = warehouse_size(werk / "warehouse.duckdb")
         r = timed_month(werk, maand, logs / f"maand-{i}.log")
         na = warehouse_size(werk / "warehouse.duckdb")
