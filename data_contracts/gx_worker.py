@@ -61,18 +61,34 @@ def active() -> bool:
     return _worker is not None and _worker[0].poll() is None
 
 
-# A pass over more values than this runs in the main process: the frame would be copied through
-# the pipe and held twice (a national file's identifiers: ten million values a column), while the
-# import it saves is small beside such a file's checks.
+# A pass over more rows than this goes to the worker in parts of this many rows: every rule of a
+# contract is a rule about one row (no `mostly`, no rule over a whole column), so a row fails in
+# its part exactly when it fails in the whole frame. The worker holds one part at a time.
 MAX_ROWS = 2_000_000
 
 
 def run_gx(source: str, frame, checks) -> dict | None:
-    """`suite._run_gx_here` in the worker; None when there is no (living) worker or the frame is
-    too large for it: run it here."""
-    global _worker
-    if not active() or len(frame) > MAX_ROWS:
+    """`suite._run_gx_here` in the worker (a large frame part by part); None when there is no
+    (living) worker: run it here."""
+    if not active():
         return None
+    if len(frame) <= MAX_ROWS:
+        return _ask(source, frame, checks)
+    found: dict = {}
+    for start in range(0, len(frame), MAX_ROWS):
+        part = frame.iloc[start:start + MAX_ROWS].reset_index(drop=True)
+        answer = _ask(source, part, checks)
+        if answer is None:  # the worker died on the way: the whole pass runs here
+            return None
+        for position, rows in answer.items():
+            found.setdefault(position, []).append(rows + start)
+    import numpy as np
+
+    return {position: np.concatenate(parts) for position, parts in sorted(found.items())}
+
+
+def _ask(source: str, frame, checks) -> dict | None:
+    global _worker
     process, requests, answers = _worker
     try:
         requests.send((source, frame, checks))

@@ -641,8 +641,8 @@ class Reference:
             ids, is_woning = objecten["id"].astype(STRING), objecten["w"]
         else:
             ids, is_woning = frame["nummeraanduiding_id"].astype(STRING), frame["is_woning"]
-            if "verblijfsobject_id" in frame.columns:
-                self.objects = pd.factorize(frame["verblijfsobject_id"].astype(STRING).to_numpy(), use_na_sentinel=True)[0]
+            if "verblijfsobject_id" in frame.columns:  # codes only compared with each other
+                self.objects = id_codes(frame["verblijfsobject_id"])[0]
         self.ids = IdProfile(ids)
         self.is_woning = is_woning.astype("boolean").fillna(False).to_numpy(dtype=bool)
         self._woningen = None
@@ -662,11 +662,14 @@ class Reference:
 
     def n_woningen_among(self, bag_codes: np.ndarray, file_codes: np.ndarray) -> tuple[int, int]:
         """(number of woningen, number of them with an address among `file_codes`)."""
-        if self.objects is not None:
-            present = np.isin(bag_codes, file_codes[file_codes >= 0]) & (bag_codes >= 0)
-            woning_objects = np.unique(self.objects[self.is_woning & (self.objects >= 0)])
-            inhabited = np.unique(self.objects[present & (self.objects >= 0)])
-            return len(woning_objects), int(np.isin(woning_objects, inhabited).sum())
+        if self.objects is not None:  # sort-based (np.unique and np.isin took 26 s on a national BAG)
+            if self.numeric:
+                present = (bag_codes >= 0) & member_of(bag_codes, sorted_unique(file_codes[file_codes >= 0]))
+            else:
+                present = isin_codes(bag_codes, file_codes)
+            woning_objects = sorted_unique(self.objects[self.is_woning & (self.objects >= 0)])
+            inhabited = sorted_unique(self.objects[present & (self.objects >= 0)])
+            return len(woning_objects), int(member_of(woning_objects, inhabited).sum())
         if not self.numeric:
             woningen = pd.unique(bag_codes[self.is_woning & (bag_codes >= 0)])
             return len(woningen), int(isin_codes(woningen, file_codes).sum()) if len(woningen) else 0

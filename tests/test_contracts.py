@@ -433,6 +433,7 @@ from datetime import date
 from pathlib import Path
 from data_contracts import gx_worker, validate_file
 gx_worker.start()
+gx_worker.MAX_ROWS = 3  # every pass over more than 3 values goes to the worker in parts of 3 rows
 out = {}
 for ident, path in json.loads(sys.argv[1]).items():
     r = validate_file(Path(path), today=date(2026, 11, 15))
@@ -450,8 +451,9 @@ print(json.dumps(out))
 def test_great_expectations_in_a_second_process_gives_the_same_verdicts_and_messages():
     """`risicoradar run` runs great-expectations in a worker process (its import beside the
     run's start): every file of the corpus gets the same verdict and the same Dutch messages as
-    in-process, the main process never imports great-expectations, and a worker that dies only
-    means the checks run in the main process again."""
+    in-process, also when every pass is sent in parts of 3 rows (as a national file's passes go in
+    parts), the main process never imports great-expectations, and a worker that dies only means
+    the checks run in the main process again."""
     cases = [c for c in CASES if len(c["bestanden"]) == 1 and c.get("context") != "bag"]
     assert len(cases) > 20
     paths = {c["id"]: str(CORPUS / c["bestanden"][0]) for c in cases}
@@ -467,3 +469,45 @@ def test_great_expectations_in_a_second_process_gives_the_same_verdicts_and_mess
     assert out.pop("__gx_in_main__") is False and out.pop("__worker__") is True
     assert out.pop("__na_dood__") == [*here[last["id"]], False]
     assert out == here
+
+
+# --------------------------------------------------------------------------- the BAG reference of the other registers
+
+
+@pytest.mark.parametrize("numeric", [True, False])
+def test_share_of_woningen_without_ingeschrevenen_counts_each_woning_once(numeric):
+    """The truncated-BRP rule counts woningen (objects), an object with a hoofdadres and
+    nevenadressen once, and as inhabited when any of its addresses has ingeschrevenen: the same
+    counts as a plain pandas computation, with identifiers that are numbers (BAG's 16 digits) and
+    with identifiers of mixed length (factorised)."""
+    import numpy as np
+
+    from data_contracts.validate import Reference
+
+    rng = np.random.default_rng(7)
+    n_objects = 5_000
+    width = 16 if numeric else None
+
+    def ident(i: int, kind: str) -> str:
+        return f"{kind}{i:015d}" if numeric else f"{kind}{i}"
+
+    objects = rng.permutation(n_objects)
+    is_woning = rng.random(n_objects) < 0.7
+    rows = [(ident(o, "1"), ident(o, "2"), bool(w)) for o, w in zip(objects, is_woning)]  # hoofdadressen
+    extra = rng.choice(n_objects, 1_500)  # nevenadressen: never a woning of their own
+    rows += [(ident(n_objects + i, "1"), ident(int(o), "2"), False) for i, o in enumerate(extra)]
+    frame = pd.DataFrame(rows, columns=["nummeraanduiding_id", "verblijfsobject_id", "is_woning"])
+    if width:
+        assert frame["nummeraanduiding_id"].str.len().eq(width).all()
+    file_ids = frame["nummeraanduiding_id"].sample(frac=0.55, random_state=3).tolist() + [ident(10**6, "1"), None]
+    file_ids = pd.Series(file_ids, dtype="string")
+
+    reference = Reference(frame)
+    file_codes, bag_codes = reference.codes_with(file_ids)
+    assert reference.numeric is numeric
+    n_woningen, n_bewoond = reference.n_woningen_among(bag_codes, file_codes)
+
+    woningen = set(frame.loc[frame["is_woning"], "verblijfsobject_id"])
+    bewoond = set(frame.loc[frame["nummeraanduiding_id"].isin(set(file_ids.dropna())), "verblijfsobject_id"])
+    assert (n_woningen, n_bewoond) == (len(woningen), len(woningen & bewoond))
+    assert 0 < n_bewoond < n_woningen
