@@ -12,7 +12,7 @@ Rules, in this order:
 - **Which reads are asset dependencies.** A read is a dependency when it is schema-qualified and
   its schema is a layer Dagster materializes, `staging` or `marts` (`ASSET_SCHEMAS`). Not assets:
   `audit.*` (run logs) and unqualified names (frames and temp tables registered from Python, such
-  as `ontvangen` - the contract-checked file -, `indicator_drempels`, `bag_buurt`, `sbi_risico`).
+  as `ontvangen` - the contract-checked file -, `indicator_drempels`, `sbi_risico`).
 - **Previous month.** A reference whose `maand` column is compared with `$vorige_maand`
   (`maand = $vorige_maand`, or `$vorige_maand` in an `IN` list) reads the previous month. The
   comparison counts when it sits in the WHERE or a JOIN ... ON of the SELECT that holds the

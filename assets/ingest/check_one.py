@@ -26,9 +26,8 @@ def _bag_in_memory(bag_path: Path, settings: Settings, maand: str):
         return None, f"Het BAG-bestand {bag_path.name} is zelf geweigerd; adressen zijn niet gecontroleerd."
     con = duckdb.connect()
     ensure_schema(con)
-    no_buurten = pd.DataFrame({"identificatie": pd.Series(dtype=str), "buurtcode": pd.Series(dtype=str)})
     load_staging(con, "bag_verblijfsobject", result.frame, {**month_params(maand), "gemeente": settings.gemeentecode},
-                 bag_path.name, frames={"bag_buurt": no_buurten})
+                 bag_path.name)  # no buurten: only the addresses are needed
     store_bag_extras(con, month_params(maand), result.levering)  # nevenadressen count as addresses
     return con, f"Adressen gecontroleerd tegen {bag_path.name}" + (f" ({result.formaat})." if result.formaat else ".")
 

@@ -84,9 +84,9 @@ def load_month(con: duckdb.DuckDBPyConnection, settings: Settings, params: dict)
         buurten = read_buurten(str(settings.buurten_path))
     except BuurtenGeweigerd as exc:
         raise MaandGeweigerd(maand, [str(exc)], [bag]) from None
-    bag_buurt = _bag_buurt(frame, in_gemeente.to_numpy(), buurten)
     n_bag = load_staging(con, "bag_verblijfsobject", frame, {**params, "gemeente": settings.gemeentecode},
-                         files["bag_verblijfsobject"].path.name, frames={"bag_buurt": bag_buurt})
+                         files["bag_verblijfsobject"].path.name,
+                         columns={"buurtcode": _buurtcodes(frame, in_gemeente.to_numpy(), buurten)})
     levering = bag.levering
     andere = int((~in_gemeente).sum())
     if levering is not None and "andere_gemeente" in levering.kengetallen:
@@ -221,17 +221,21 @@ def set_aside_unknown_reasons(result, redenen: tuple[str, ...]) -> None:
     result.frame = frame[~unknown].reset_index(drop=True)
 
 
-def _bag_buurt(frame: pd.DataFrame, in_gemeente, buurten: pd.DataFrame):
-    """(identificatie, buurtcode) of the gemeente's objects as an Arrow table for the staging SQL."""
+def _buurtcodes(frame: pd.DataFrame, in_gemeente: np.ndarray, buurten: pd.DataFrame):
+    """The CBS buurtcode of each row of `frame` (by its RD point), as an Arrow array beside the
+    frame's rows: null for rows outside the gemeente or outside every buurt. A column of
+    `ontvangen`, not a table joined on identificatie (a join over ten million objects)."""
     import pyarrow as pa
 
     selected = frame.loc[in_gemeente] if not in_gemeente.all() else frame
     index = buurt_index(selected["x"].to_numpy(dtype="float64", na_value=np.nan),
                         selected["y"].to_numpy(dtype="float64", na_value=np.nan), buurten)
+    positions = np.full(len(frame), -1, dtype="int64")
+    positions[np.flatnonzero(in_gemeente)] = index
     codes = pa.array(buurten["buurtcode"].astype(str).tolist(), pa.string())
-    buurtcode = codes.take(pa.array(index, mask=index < 0)) if len(codes) else pa.nulls(len(index), pa.string())
-    return pa.table({"identificatie": pa.Table.from_pandas(selected[["identificatie"]], preserve_index=False)["identificatie"],
-                     "buurtcode": buurtcode})
+    if not len(codes):
+        return pa.nulls(len(frame), pa.string())
+    return codes.take(pa.array(positions, mask=positions < 0))
 
 
 def _arrow_frame(table) -> pd.DataFrame:

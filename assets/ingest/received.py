@@ -15,15 +15,28 @@ from assets.warehouse import delete, replace, replace_month
 QUARANTINE_KEYS = ("maand", "bron")
 
 
-def received(frame: pd.DataFrame, source: str | None = None):
+# Columns the ingest adds beside a file's rows (`load_staging(columns=...)`), null when not given.
+AFGELEID = {"bag_verblijfsobject": ("buurtcode",)}
+
+
+def received(frame: pd.DataFrame, source: str | None = None, columns: dict | None = None):
     """The contract's accepted rows as the Arrow table the staging SQL reads as `ontvangen`, with
     the columns of the source's contract variants (BRP per verblijfsobject: verblijfsobject_id)
-    empty when the file is the canonical one, so one staging SQL reads both."""
+    empty when the file is the canonical one, so one staging SQL reads both, and the derived
+    `columns` (Arrow arrays, one value per row: the BAG's buurtcode)."""
     import pyarrow as pa
 
     from data_contracts.formats.delivered import contract_extras
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
+    for column, values in (columns or {}).items():
+        if column in table.column_names:
+            table = table.set_column(table.column_names.index(column), column, values)
+        else:
+            table = table.append_column(column, values)
+    for column in AFGELEID.get(source, ()):
+        if column not in table.column_names:
+            table = table.append_column(column, pa.nulls(len(table), pa.string()))
     if source is not None:
         for variant in contract_extras(source)["variants"].values():
             for column in variant.get("columns", {}):
@@ -32,11 +45,12 @@ def received(frame: pd.DataFrame, source: str | None = None):
     return table
 
 
-def load_staging(con, source: str, frame: pd.DataFrame, params: dict, bestand: str, *, frames: dict | None = None) -> int:
+def load_staging(con, source: str, frame: pd.DataFrame, params: dict, bestand: str, *, frames: dict | None = None,
+                 columns: dict | None = None) -> int:
     """Replace the month's rows of staging.<source> with its SQL over the accepted rows of the
-    file `bestand`; returns the rows now in the month."""
+    file `bestand` (with the derived `columns` beside them); returns the rows now in the month."""
     return replace_month(con, f"staging.{source}", {**params, "bestand": bestand},
-                         frames={"ontvangen": received(frame, source), **(frames or {})})
+                         frames={"ontvangen": received(frame, source, columns), **(frames or {})})
 
 
 def write_quarantine(con, source: str, maand: str, quarantaine: pd.DataFrame | None) -> int:
