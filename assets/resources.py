@@ -23,9 +23,11 @@ class DataFolder(dg.ConfigurableResource):
 
 # DuckDB's share of the machine's RAM when instellingen.yaml sets no `warehouse: geheugenlimiet`.
 # DuckDB's own default (80 %) leaves too little for the process's other half (the contract checks
-# hold a file's columns in Arrow/pandas): a national month peaked at 11.8 GiB on 24 GiB. Beyond
-# the limit DuckDB spills to the temp folder beside the warehouse.
-STANDAARD_GEHEUGENLIMIET = "20%"
+# hold a file's columns in Arrow/pandas): the peak of a month is DuckDB's limit plus the checks'
+# frames. A national month on 24 GiB peaked at 11.8 GiB with 80 %, 10.05 GiB with 20 % and 7.98 GiB
+# with 10 %, in the same time (tests/benchmarks/README.md). Beyond the limit DuckDB spills to the
+# temp folder beside the warehouse.
+STANDAARD_GEHEUGENLIMIET = "10%"
 
 
 def warehouse_resource(settings: Settings) -> DuckDBResource:

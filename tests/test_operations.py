@@ -165,8 +165,8 @@ def test_warehouse_memory_limit_comes_from_the_settings(tmp_path):
         return duckdb.connect(config={"memory_limit": limit}).execute("SELECT current_setting('memory_limit')").fetchone()[0]
 
     assert limited == setting("1GiB") != default
-    # unset: a fifth of this machine's RAM, not DuckDB's 80 % (the contract checks need the rest)
-    assert default == setting("20%") != setting("80%")
+    # unset: a tenth of this machine's RAM, not DuckDB's 80 % (the contract checks need the rest)
+    assert default == setting("10%") != setting("80%")
 
 
 def test_partitions_start_at_the_first_month_with_data(inbox):
