@@ -75,17 +75,29 @@ per_object AS (
            array_to_string(list(reden ORDER BY punten DESC, volgorde)[1:4], '; ') AS redenen
     FROM redenen
     GROUP BY verblijfsobject_id
+),
+gerangschikt AS (
+    -- ties in a fixed pseudo-random order (the MD5 of month and id as a 128-bit number: sorting
+    -- a number is ~2x faster than its hex text, which counts for 10 M objects). Sorted on id,
+    -- buurt and score only: the reasons and lists join afterwards (sorting them along with
+    -- 10 M rows was most of this table's time).
+    SELECT k.verblijfsobject_id,
+           k.buurtcode,
+           coalesce(p.score, 0) AS score,
+           row_number() OVER (ORDER BY coalesce(p.score, 0) DESC, md5_number($maand || k.verblijfsobject_id))::INTEGER AS rang
+    FROM marts.adreskenmerken AS k  -- read again (two columns), so the CTE kenmerken is not materialised
+    LEFT JOIN per_object AS p USING (verblijfsobject_id)
+    WHERE k.maand = $maand
 )
 SELECT
     $maand AS maand,
-    k.verblijfsobject_id,
-    k.buurtcode,
-    coalesce(p.score, 0) AS score,
-    -- ties in a fixed pseudo-random order (the MD5 of month and id as a 128-bit number: sorting
-    -- a number is ~2x faster than its hex text, which counts for 10 M objects)
-    row_number() OVER (ORDER BY coalesce(p.score, 0) DESC, md5_number($maand || k.verblijfsobject_id))::INTEGER AS rang,
+    g.verblijfsobject_id,
+    g.buurtcode,
+    g.score,
+    g.rang,
     p.punten_per_indicator,
     p.indicatoren,
     p.redenen
-FROM kenmerken AS k
+FROM gerangschikt AS g
 LEFT JOIN per_object AS p USING (verblijfsobject_id)
+
