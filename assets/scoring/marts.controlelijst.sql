@@ -30,12 +30,18 @@ populatie AS (
       AND f.verblijfsobject_id NOT IN (SELECT verblijfsobject_id FROM top_k)
       AND f.verblijfsobject_id NOT IN (SELECT verblijfsobject_id FROM rust)
 ),
-steekproef AS (
-    SELECT p.verblijfsobject_id, s.score, s.redenen, 'steekproef' AS aanleiding
+getrokken AS (
+    -- the sample is drawn first; only its few objects are then looked up among the scores
+    -- (every object of the month has one score row)
+    SELECT p.verblijfsobject_id
     FROM populatie AS p
-    JOIN marts.adresscores AS s ON s.maand = $maand AND s.verblijfsobject_id = p.verblijfsobject_id
     ORDER BY md5($steekproef_seed::VARCHAR || '/' || $maand || '/' || p.verblijfsobject_id)
     LIMIT $steekproef
+),
+steekproef AS (
+    SELECT g.verblijfsobject_id, s.score, s.redenen, 'steekproef' AS aanleiding
+    FROM getrokken AS g
+    JOIN marts.adresscores AS s ON s.maand = $maand AND s.verblijfsobject_id = g.verblijfsobject_id
 ),
 lijst AS (
     SELECT * FROM top_k UNION ALL SELECT * FROM steekproef
