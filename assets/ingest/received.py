@@ -34,14 +34,12 @@ def received(frame: pd.DataFrame, source: str | None = None, columns: dict | Non
             table = table.set_column(table.column_names.index(column), column, values)
         else:
             table = table.append_column(column, values)
-    for column in AFGELEID.get(source, ()):
+    expected = list(AFGELEID.get(source, ()))
+    if source is not None:
+        expected += [c for variant in contract_extras(source)["variants"].values() for c in variant.get("columns", {})]
+    for column in expected:
         if column not in table.column_names:
             table = table.append_column(column, pa.nulls(len(table), pa.string()))
-    if source is not None:
-        for variant in contract_extras(source)["variants"].values():
-            for column in variant.get("columns", {}):
-                if column not in table.column_names:
-                    table = table.append_column(column, pa.nulls(len(table), pa.string()))
     return table
 
 

@@ -100,4 +100,3 @@ SELECT
     p.redenen
 FROM gerangschikt AS g
 LEFT JOIN per_object AS p USING (verblijfsobject_id)
-
