@@ -200,21 +200,28 @@ def _width(column, values: pd.Series) -> int:
     return max([len(str(column))] + [len(str(v)) for v in values.tolist()])
 
 
-def write_sheet(sheet: str, frame: pd.DataFrame) -> str:
+def write_sheet(sheet: str, frame: pd.DataFrame, *, text_format: Sequence[str] = (),
+                validations: Sequence[xlsx.ListValidation] = ()) -> str:
     """One table as an Excel sheet's XML (cells as `cells()` gives them): header row frozen,
-    columns as wide as their first 200 values. Callers leave a table that does not fit
+    columns as wide as their first 200 values, the columns `text_format` in Excel's text format
+    and the drop-down lists `validations`. Callers leave a table that does not fit
     (past_in_excel) to its CSV and say so."""
     if not past_in_excel(frame):
         raise ValueError(f"blad {sheet}: {len(frame)} rijen past niet in Excel (hoogstens {EXCEL_MAX_RIJEN})")
     data, quoted = _prepare(frame)
     widths = {i: min(60, _width(column, data[column].head(200)) + 2) for i, column in enumerate(data.columns, start=1)}
-    return xlsx.sheet_xml([xlsx.Block(data, 1, quoted)], freeze_header=True, widths=widths)
+    text = frozenset(list(data.columns).index(c) for c in text_format)
+    return xlsx.sheet_xml([xlsx.Block(data, 1, quoted, text)], freeze_header=True, widths=widths, validations=validations)
 
 
-def write_xlsx(path: Path, sheets: Mapping[str, pd.DataFrame], toelichting: Sequence[pd.DataFrame]) -> Path:
+def write_xlsx(path: Path, sheets: Mapping[str, pd.DataFrame], toelichting: Sequence[pd.DataFrame], *,
+               text_format: Mapping[str, Sequence[str]] | None = None,
+               validations: Mapping[str, Sequence[xlsx.ListValidation]] | None = None) -> Path:
     """A workbook: first a 'toelichting' sheet (the `toelichting` blocks one below the other,
     a blank row between), then a sheet per table of `sheets` (sheet name -> frame). A table
     that does not fit in Excel is left out: callers name it in the toelichting (`too_big`).
+    Per sheet name, `text_format` names columns in Excel's text format and `validations` gives
+    drop-down lists (`write_sheet`).
     The sheet XML is built column-wise and zipped by assets.xlsx (openpyxl cell by cell took
     ~55 µs a cell)."""
     left_out = set(too_big(sheets))
@@ -230,5 +237,6 @@ def write_xlsx(path: Path, sheets: Mapping[str, pd.DataFrame], toelichting: Sequ
         parts.append(("toelichting", xlsx.sheet_xml(blocks, widths={i: min(120, w + 2) for i, w in widths.items()})))
     for name, frame in sheets.items():
         if name not in left_out:
-            parts.append((name, write_sheet(name, frame)))
+            parts.append((name, write_sheet(name, frame, text_format=(text_format or {}).get(name, ()),
+                                            validations=(validations or {}).get(name, ()))))
     return xlsx.write_workbook(path, parts)

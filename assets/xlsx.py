@@ -50,8 +50,9 @@ INVALID_SHEET_CHARS = re.compile(r"[\\*?:/\[\]]")
 # (openpyxl's ILLEGAL_CHARACTERS_RE), lone surrogates and U+FFFE/U+FFFF. They are dropped.
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-# Cell styles: index into cellXfs of STYLES.
-STYLE_HEADER, STYLE_QUOTED, STYLE_DATE, STYLE_DATETIME, STYLE_DAYS = 1, 2, 3, 4, 5
+# Cell styles: index into cellXfs of STYLES. STYLE_TEXT is Excel's text format '@' (what is typed
+# into such a cell stays text: an id keeps its leading zeros).
+STYLE_HEADER, STYLE_QUOTED, STYLE_DATE, STYLE_DATETIME, STYLE_DAYS, STYLE_TEXT = 1, 2, 3, 4, 5, 6
 
 STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="{MAIN_NS}"><numFmts count="2"><numFmt numFmtId="164" formatCode="YYYY-MM-DD"/>\
@@ -62,18 +63,19 @@ STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>\
 <border><left style="thin"/><right style="thin"/><top style="thin"/><bottom style="thin"/><diagonal/></border></borders>\
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
-<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+<cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
 <xf numFmtId="0" fontId="1" fillId="0" borderId="1" xfId="0" applyFont="1" applyBorder="1" applyAlignment="1">\
 <alignment horizontal="center" vertical="top"/></xf>\
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>\
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
 <xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
-<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
+<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>\
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"""
 
 # Cell kinds: the opener after the row number and the closer, per kind.
 EMPTY, NUMBER, TEXT, TEXT_PRESERVE, QUOTED, QUOTED_PRESERVE, DATE, DATETIME, DAYS, BOOLEAN, HEADER, \
-    HEADER_PRESERVE = range(12)
+    HEADER_PRESERVE, FORMATTED_EMPTY, FORMATTED_TEXT, FORMATTED_TEXT_PRESERVE = range(15)
 _IS = '" t="inlineStr"><is><t>'
 _IS_PRESERVE = '" t="inlineStr"><is><t xml:space="preserve">'
 OPENERS = np.array([
@@ -81,9 +83,14 @@ OPENERS = np.array([
     f'" s="{STYLE_QUOTED}"' + _IS[1:], f'" s="{STYLE_QUOTED}"' + _IS_PRESERVE[1:],
     f'" s="{STYLE_DATE}"><v>', f'" s="{STYLE_DATETIME}"><v>', f'" s="{STYLE_DAYS}"><v>', '" t="b"><v>',
     f'" s="{STYLE_HEADER}"' + _IS[1:], f'" s="{STYLE_HEADER}"' + _IS_PRESERVE[1:],
+    f'" s="{STYLE_TEXT}"/>', f'" s="{STYLE_TEXT}"' + _IS[1:], f'" s="{STYLE_TEXT}"' + _IS_PRESERVE[1:],
 ], dtype=object)
-CLOSERS = np.array(["", "</v></c>"] + ["</t></is></c>"] * 4 + ["</v></c>"] * 4 + ["</t></is></c>"] * 2, dtype=object)
+CLOSERS = np.array(["", "</v></c>"] + ["</t></is></c>"] * 4 + ["</v></c>"] * 4 + ["</t></is></c>"] * 2
+                   + [""] + ["</t></is></c>"] * 2, dtype=object)
 _PRESERVED = {TEXT: TEXT_PRESERVE, QUOTED: QUOTED_PRESERVE, HEADER: HEADER_PRESERVE}
+# A column in text format ('@'): its empty cells are written too (styled, no value), its plain text
+# cells get the style; numbers, dates and quoted text keep their own.
+_FORMATTED = {EMPTY: FORMATTED_EMPTY, TEXT: FORMATTED_TEXT, TEXT_PRESERVE: FORMATTED_TEXT_PRESERVE}
 
 EXCEL_EPOCH = np.datetime64("1899-12-30", "us")
 
@@ -213,10 +220,28 @@ def column_pieces(values: pd.Series, quoted: np.ndarray | None = None) -> tuple[
 @dataclass
 class Block:
     """A table on a sheet: a header row at row `start` (1-based), its cells below.
-    `quoted`: per column position, a mask of the formula-like text cells."""
+    `quoted`: per column position, a mask of the formula-like text cells; `text_format`: the
+    column positions whose cells below the header are in text format ('@'), empty ones included."""
     data: pd.DataFrame
     start: int = 1
     quoted: dict[int, np.ndarray] = field(default_factory=dict)
+    text_format: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class ListValidation:
+    """A drop-down list on a range of cells (`cells`, e.g. 'C2:C41'): only `values` may be typed;
+    anything else is refused with `error_title` and `error`. Empty cells are allowed."""
+    cells: str
+    values: tuple[str, ...]
+    error_title: str = ""
+    error: str = ""
+
+    def xml(self) -> str:
+        formula = '"' + ",".join(self.values) + '"'
+        return (f'<dataValidation type="list" allowBlank="1" showInputMessage="0" showErrorMessage="1"'
+                f' errorTitle="{_attr(self.error_title)}" error="{_attr(self.error)}" sqref="{_attr(self.cells)}">'
+                f'<formula1>{_attr(formula).replace("&quot;", chr(34))}</formula1></dataValidation>')
 
 
 def _header_pieces(columns) -> tuple[np.ndarray, np.ndarray]:
@@ -247,6 +272,9 @@ def _block_xml(block: Block) -> tuple[list[str], int, int]:
     header_kinds, header_values = _header_pieces(list(data.columns))
     for j in range(width):
         kinds, values = column_pieces(data.iloc[:, j], block.quoted.get(j))
+        if j in block.text_format:
+            for plain, formatted in _FORMATTED.items():
+                kinds[kinds == plain] = formatted
         kinds = np.concatenate([header_kinds[j:j + 1], kinds])
         values = np.concatenate([header_values[j:j + 1], values])
         present = kinds != EMPTY
@@ -260,9 +288,9 @@ def _block_xml(block: Block) -> tuple[list[str], int, int]:
 
 
 def sheet_xml(blocks: Sequence[Block], freeze_header: bool = False, widths: dict[int, float] | None = None,
-              selected: bool = False) -> str:
-    """A worksheet's XML: the blocks one below the other, optionally the first row frozen and
-    column widths (1-based column -> width in characters)."""
+              selected: bool = False, validations: Sequence[ListValidation] = ()) -> str:
+    """A worksheet's XML: the blocks one below the other, optionally the first row frozen,
+    column widths (1-based column -> width in characters) and drop-down lists."""
     body, last_row, last_col = [], 0, 0
     for block in blocks:
         parts, row, col = _block_xml(block)
@@ -280,6 +308,9 @@ def sheet_xml(blocks: Sequence[Block], freeze_header: bool = False, widths: dict
         cols = "<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
                                   for i, w in sorted(widths.items())) + "</cols>"
     data = "<sheetData>" + "".join(body) + "</sheetData>" if body else "<sheetData/>"
+    if validations:  # after sheetData, before pageMargins (the schema's order)
+        data += (f'<dataValidations count="{len(validations)}">'
+                 + "".join(v.xml() for v in validations) + "</dataValidations>")
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><dimension ref="{ref}"/><sheetViews>{view}</sheetViews>'
             f'<sheetFormatPr defaultRowHeight="15"/>{cols}{data}'

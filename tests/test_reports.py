@@ -122,6 +122,42 @@ def test_xlsx_has_a_sheet_per_table(own_data, con):
     assert ("SHOP", "Hollands Midden", 2021, 0, 2, 6, 2, 0, 10) in rows
 
 
+def test_decision_template_has_drop_down_lists_and_ids_as_text(own_data, con):
+    """The besluitenformulier beside the report: the contract's columns, one row per proposed
+    address plus empty rows for the overleg, drop-down lists for soort_voorstel, besluit and reden
+    over all those rows, and the nummeraanduiding cells (the empty ones too) in text format, so an
+    id typed in keeps its leading zero."""
+    from openpyxl import load_workbook
+
+    from data_contracts.contract import load_contract
+
+    build_report(con, own_data, MAAND, png=False)
+    path = own_data.output_month(MAAND) / f"besluitenformulier_{MAAND}.xlsx"
+    book = load_workbook(path)
+    assert book.sheetnames == ["toelichting", "besluiten", "adressen"]
+    sheet = book["besluiten"]
+    kolommen = list(load_contract("besluiten").columns)
+    assert [c.value for c in sheet[1]] == kolommen
+    lijst = con.execute("SELECT count(*) FROM marts.controlelijst WHERE maand = ?", [MAAND]).fetchone()[0]
+    last = 1 + lijst + 10
+    letter = {c: chr(ord("A") + i) for i, c in enumerate(kolommen)}
+    lists = {str(v.sqref): (v.type, v.formula1, v.allow_blank, v.showErrorMessage, v.errorTitle)
+             for v in sheet.data_validations.dataValidation}
+    redenen = ",".join(own_data.config.besluiten.redenen)
+    assert lists == {
+        f"{letter['soort_voorstel']}2:{letter['soort_voorstel']}{last}":
+            ("list", '"risicolijst,steekproef,overleg"', True, True, "Niet in de lijst"),
+        f"{letter['besluit']}2:{letter['besluit']}{last}":
+            ("list", '"controle,geen controle,later"', True, True, "Niet in de lijst"),
+        f"{letter['reden']}2:{letter['reden']}{last}": ("list", f'"{redenen}"', True, True, "Niet in de lijst"),
+    }
+    ids = [sheet[f"{letter['nummeraanduiding_id']}{r}"] for r in range(2, last + 1)]
+    assert all(c.number_format == "@" for c in ids)
+    assert all(isinstance(c.value, str) and len(c.value) == 16 for c in ids[:lijst])
+    assert all(c.value is None for c in ids[lijst:])
+    assert [sheet[f"{letter['soort_voorstel']}{r}"].value for r in range(lijst + 2, last + 1)] == ["overleg"] * 10
+
+
 def test_a_table_too_big_for_excel_stays_in_its_csv_and_the_workbook_says_so(own_data, con, monkeypatch):
     from openpyxl import load_workbook
 

@@ -212,6 +212,37 @@ def test_libreoffice_opens_every_sheet_of_the_new_writer(tmp_path):
     assert rows[0 + 1][header.index("datum")].value.startswith("2026-10-01")
 
 
+def test_text_format_and_drop_down_lists_are_written_with_the_cells(tmp_path):
+    """write_xlsx's text_format and validations: the column's cells below the header are in text
+    format ('@'), empty ones included, numbers keep theirs; the lists are in the sheet with their
+    range, values and message (openpyxl and LibreOffice read them)."""
+    from openpyxl import load_workbook
+    from test_file_safety import SOFFICE, libreoffice
+
+    from assets.xlsx import ListValidation
+
+    rijen = pd.DataFrame({"nummeraanduiding_id": ["0638200000000001", "", " 07 "], "aantal": [1, None, 3],
+                          "besluit": ["controle", "", ""]}, dtype=object)
+    lijst = ListValidation("C2:C4", ("controle", "geen controle", "later & <nooit>"), "Niet in de lijst",
+                           'Kies "een" waarde.')
+    path = write_xlsx(tmp_path / "f.xlsx", {"besluiten": rijen}, [pd.DataFrame({"uitleg": ["Vul in."]})],
+                      text_format={"besluiten": ["nummeraanduiding_id"]}, validations={"besluiten": [lijst]})
+    sheet = load_workbook(path)["besluiten"]
+    assert [sheet[f"A{r}"].number_format for r in range(1, 5)] == ["General", "@", "@", "@"]
+    assert [sheet[f"A{r}"].value for r in range(2, 5)] == ["0638200000000001", None, " 07 "]
+    assert sheet["B2"].number_format == "General" and sheet["B2"].value == 1
+    assert sheet["A1"].font.b  # the header keeps its own style
+    (check,) = sheet.data_validations.dataValidation
+    assert (str(check.sqref), check.type, check.formula1, check.allow_blank, check.showErrorMessage,
+            check.errorTitle, check.error) == ("C2:C4", "list", '"controle,geen controle,later & <nooit>"', True,
+                                              True, "Niet in de lijst", 'Kies "een" waarde.')
+    if SOFFICE is None:
+        pytest.skip("LibreOffice is not installed")
+    sheets = libreoffice([path], tmp_path / "uit", tmp_path / "profiel")
+    rows = sheets["f-besluiten"]
+    assert [c.value for c in rows[1]][:3] == ["0638200000000001", "1", "controle"]
+
+
 def test_openpyxl_edits_and_saves_a_workbook_of_the_new_writer(tmp_path):
     """assets/reports/besluitformulier.py writes the template with write_xlsx, then openpyxl adds
     drop-down lists and text formats and saves it again."""

@@ -16,14 +16,12 @@ import pandas as pd
 from assets.settings import Instellingen
 from assets.warehouse import month_params, query
 from assets.writing import write_xlsx
+from assets.xlsx import ListValidation, column_letter
 
 TOEGEVOEGD_RIJEN = 10  # empty rows for addresses the overleg adds itself
 
 
 def write_template(con: duckdb.DuckDBPyConnection, maand: str, config: Instellingen, path: Path) -> Path:
-    from openpyxl import load_workbook
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     from data_contracts.contract import load_contract
 
     lijst = query(con, "rapport.controlelijst", month_params(maand)).df().sort_values("straatvolgorde")
@@ -48,20 +46,15 @@ def write_template(con: duckdb.DuckDBPyConnection, maand: str, config: Instellin
         "alleen het blad 'besluiten'; zet het bestand in de inbox-map besluiten/ en draai de maand opnieuw.",
         "Redenen: " + "; ".join(config.besluiten.redenen),
     ]})
-    write_xlsx(path, {"besluiten": rijen, "adressen": adressen}, [uitleg])
-    book = load_workbook(path)
-    sheet = book["besluiten"]
-    letters = {c: chr(ord("A") + i) for i, c in enumerate(kolommen)}
     last = len(rijen) + 1
-    for column, values in (("soort_voorstel", ["risicolijst", "steekproef", "overleg"]),
-                           ("besluit", ["controle", "geen controle", "later"]),
-                           ("reden", list(config.besluiten.redenen))):
-        check = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
-                               showErrorMessage=True, errorTitle="Niet in de lijst",
-                               error=f"Kies een waarde uit de lijst voor {column}.")
-        check.add(f"{letters[column]}2:{letters[column]}{last}")
-        sheet.add_data_validation(check)
-    for row in range(2, last + 1):
-        sheet[f"{letters['nummeraanduiding_id']}{row}"].number_format = "@"  # ids stay text (leading zeros)
-    book.save(path)
-    return path
+    lijsten = [
+        ListValidation(f"{column_letter(kolommen.index(column) + 1)}2:{column_letter(kolommen.index(column) + 1)}{last}",
+                       tuple(values), "Niet in de lijst", f"Kies een waarde uit de lijst voor {column}.")
+        for column, values in (("soort_voorstel", ["risicolijst", "steekproef", "overleg"]),
+                               ("besluit", ["controle", "geen controle", "later"]),
+                               ("reden", list(config.besluiten.redenen)))
+    ]
+    # The drop-down lists and the text format of the ids (leading zeros) are written with the cells
+    # (assets/xlsx.py); openpyxl, which added them afterwards, cost half a second per run to import.
+    return write_xlsx(path, {"besluiten": rijen, "adressen": adressen}, [uitleg],
+                      text_format={"besluiten": ["nummeraanduiding_id"]}, validations={"besluiten": lijsten})
