@@ -502,7 +502,8 @@ def read_csv_text(path: Path, raw: bytes | None = None) -> RawTable:
                 delimiter=sep, newlines_in_values=True, invalid_row_handler=on_invalid if careful else None
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+                # large_string: what pandas' Arrow-backed text holds (no second copy in to_pandas)
+                column_types={n: pa.large_string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
             ),
         )
 
@@ -520,7 +521,7 @@ def read_csv_text(path: Path, raw: bytes | None = None) -> RawTable:
     if table is None:
         frame = pd.DataFrame({n: pd.Series([], dtype=STRING) for n in names})
     else:
-        frame = table.to_pandas(types_mapper={pa.string(): STRING}.get)
+        frame = table.to_pandas(types_mapper={pa.large_string(): STRING}.get)
     frame.columns = names
     rij = pd.Series(range(1, len(frame) + 1), dtype="int64")
     return RawTable(frame=frame, header=header, rij=rij, encoding=encoding, separator=sep, format="csv")
@@ -567,7 +568,9 @@ def _parquet_text(table, contract: Contract, name: str) -> RawTable:
             if whole in (True, None):
                 array = array.cast(pa.int64())
         try:
-            text = array.cast(pa.string())
+            # large_string: what pandas' Arrow-backed text holds (a pa.string() column would be cast
+            # a second time, a copy of ten million values, when the frame is made)
+            text = array.cast(pa.large_string())
         except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
             raise _refuse(name, "leesbaar Parquet-bestand", f"kolom '{col}' heeft het type {array.type}, dat geen tekst, getal of datum is",
                           "Lever elke kolom als tekst, getal of datum (zoals in de CSV van het contract).", kolom=col) from None
@@ -578,7 +581,7 @@ def _parquet_text(table, contract: Contract, name: str) -> RawTable:
                 f"{spec.id_length} cijfers."
             )
         out[f"c{i}"] = text
-    frame = pa.table(out).to_pandas(types_mapper={pa.string(): STRING}.get) if out else pd.DataFrame()
+    frame = pa.table(out).to_pandas(types_mapper={pa.large_string(): STRING}.get) if out else pd.DataFrame()
     return RawTable(
         frame=frame, header=header, rij=pd.Series(range(1, len(frame) + 1), dtype="int64"),
         encoding="-", separator="-", format="parquet", waarschuwingen=warnings,
