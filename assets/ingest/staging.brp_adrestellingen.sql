@@ -7,7 +7,7 @@
 -- several addresses of one object are added up, and nummeraanduiding_id is the object's
 -- hoofdadres: the history by address (marts.adreskenmerken) stays on one key.
 WITH received AS (
-    SELECT *, $maand::VARCHAR AS maand FROM ontvangen  -- the contract's frame of the file
+    SELECT * FROM ontvangen  -- the contract's frame of the file
 ),
 objecten AS (
     SELECT identificatie, nummeraanduiding_hoofdadres_identificatie AS hoofdadres
@@ -15,16 +15,22 @@ objecten AS (
     WHERE maand = $maand
 ),
 nevenadressen AS (
-    SELECT n.nummeraanduiding_id, min(n.verblijfsobject_id) AS verblijfsobject_id
+    SELECT n.nummeraanduiding_id, min(n.verblijfsobject_id) AS verblijfsobject_id,
+           arg_min(o.hoofdadres, n.verblijfsobject_id) AS hoofdadres
     FROM staging.bag_nevenadres AS n
     JOIN objecten AS o ON o.identificatie = n.verblijfsobject_id
     WHERE n.maand = $maand
     GROUP BY n.nummeraanduiding_id
 ),
 toegewezen AS (
+    -- the object each count attaches to, with that object's hoofdadres (from the join that found
+    -- it: no fourth join over the month's objects)
     SELECT r.*,
            coalesce(per_object.identificatie, per_hoofdadres.identificatie, per_nevenadres.verblijfsobject_id)
-               AS object_id
+               AS object_id,
+           CASE WHEN per_object.identificatie IS NOT NULL THEN per_object.hoofdadres
+                WHEN per_hoofdadres.identificatie IS NOT NULL THEN per_hoofdadres.hoofdadres
+                ELSE per_nevenadres.hoofdadres END AS object_hoofdadres
     FROM received AS r
     LEFT JOIN objecten AS per_object
         ON per_object.identificatie = r.verblijfsobject_id
@@ -33,9 +39,11 @@ toegewezen AS (
     LEFT JOIN nevenadressen AS per_nevenadres
         ON per_nevenadres.nummeraanduiding_id = r.nummeraanduiding_id
 )
+-- Grouped on the object (and, for a count that attaches to none, its own key): the object's
+-- hoofdadres is one value per object, so it is carried along rather than grouped on.
 SELECT
-    t.maand,
-    coalesce(o.hoofdadres, min(t.nummeraanduiding_id)) AS nummeraanduiding_id,
+    $maand::VARCHAR AS maand,
+    coalesce(min(t.object_hoofdadres), min(t.nummeraanduiding_id)) AS nummeraanduiding_id,
     max(t.peildatum) AS peildatum,
     sum(t.ingeschrevenen) AS ingeschrevenen,
     sum(t.briefadressen) AS briefadressen,
@@ -44,5 +52,4 @@ SELECT
     sum(t.vertrokken_onbekend) AS vertrokken_onbekend,
     t.object_id AS verblijfsobject_id
 FROM toegewezen AS t
-LEFT JOIN objecten AS o ON o.identificatie = t.object_id
-GROUP BY t.maand, t.object_id, o.hoofdadres, coalesce(t.object_id, t.nummeraanduiding_id, t.verblijfsobject_id)
+GROUP BY t.object_id, coalesce(t.object_id, t.nummeraanduiding_id, t.verblijfsobject_id)
