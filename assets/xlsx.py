@@ -23,7 +23,8 @@ What a cell becomes (the way pandas and openpyxl wrote it, so readers see the sa
   (pandas' formats); a timedelta as a number of days with format 0; a timezone is refused as
   pandas refused it.
 - boolean (only if a caller bypasses `cells()`, which writes ja/nee): a boolean cell.
-- None, NaN, NaT and '' are no cell at all.
+- None, NaN, NaT and '' are no cell at all, except in a column in text format (`Block.text_format`:
+  a styled cell without a value, so what is typed there stays text).
 
 The header row is bold, centred, with thin borders (pandas' header style). Files are
 deterministic: no document properties, fixed zip timestamps, so the same tables give the same bytes.
