@@ -158,6 +158,28 @@ def test_decision_template_has_drop_down_lists_and_ids_as_text(own_data, con):
     assert [sheet[f"{letter['soort_voorstel']}{r}"].value for r in range(lijst + 2, last + 1)] == ["overleg"] * 10
 
 
+def test_the_report_step_does_not_load_openpyxl(own_data):
+    """The template is written by assets.xlsx alone: the report step of every month run no longer
+    pays openpyxl's import (~0.4 s) to add the drop-down lists afterwards."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, duckdb\n"
+        "from assets.reports.report_publish import build_report\n"
+        "from pathlib import Path\n"
+        "from assets.settings import Settings\n"
+        f"con = duckdb.connect({str(own_data.warehouse)!r}, read_only=True)\n"
+        f"build_report(con, Settings(Path({str(own_data.data)!r})), {MAAND!r}, png=False)\n"
+        "print('openpyxl' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
+    assert (own_data.output_month(MAAND) / f"besluitenformulier_{MAAND}.xlsx").exists()
+
+
 def test_a_table_too_big_for_excel_stays_in_its_csv_and_the_workbook_says_so(own_data, con, monkeypatch):
     from openpyxl import load_workbook
 
