@@ -242,7 +242,7 @@ class ListValidation:
         formula = '"' + ",".join(self.values) + '"'
         return (f'<dataValidation type="list" allowBlank="1" showInputMessage="0" showErrorMessage="1"'
                 f' errorTitle="{_attr(self.error_title)}" error="{_attr(self.error)}" sqref="{_attr(self.cells)}">'
-                f'<formula1>{_attr(formula).replace("&quot;", chr(34))}</formula1></dataValidation>')
+                f'<formula1>{_chars(formula)}</formula1></dataValidation>')
 
 
 def _header_pieces(columns) -> tuple[np.ndarray, np.ndarray]:
@@ -318,8 +318,13 @@ def sheet_xml(blocks: Sequence[Block], freeze_header: bool = False, widths: dict
             '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/></worksheet>')
 
 
+def _chars(text: str) -> str:
+    """Text as XML character data (an element's content)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return _chars(text).replace('"', "&quot;")
 
 
 def check_sheet_names(names: Sequence[str]) -> None:

@@ -244,8 +244,8 @@ def test_text_format_and_drop_down_lists_are_written_with_the_cells(tmp_path):
 
 
 def test_openpyxl_edits_and_saves_a_workbook_of_the_new_writer(tmp_path):
-    """assets/reports/besluitformulier.py writes the template with write_xlsx, then openpyxl adds
-    drop-down lists and text formats and saves it again."""
+    """A recipient's openpyxl (or pandas) can edit and save a workbook of the new writer: add a
+    drop-down list and a text format, and read it back."""
     from openpyxl import load_workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 

@@ -47,14 +47,15 @@ def write_template(con: duckdb.DuckDBPyConnection, maand: str, config: Instellin
         "Redenen: " + "; ".join(config.besluiten.redenen),
     ]})
     last = len(rijen) + 1
+    letter = {c: column_letter(i) for i, c in enumerate(kolommen, start=1)}
     lijsten = [
-        ListValidation(f"{column_letter(kolommen.index(column) + 1)}2:{column_letter(kolommen.index(column) + 1)}{last}",
-                       tuple(values), "Niet in de lijst", f"Kies een waarde uit de lijst voor {column}.")
+        ListValidation(f"{letter[column]}2:{letter[column]}{last}", tuple(values), "Niet in de lijst",
+                       f"Kies een waarde uit de lijst voor {column}.")
         for column, values in (("soort_voorstel", ["risicolijst", "steekproef", "overleg"]),
                                ("besluit", ["controle", "geen controle", "later"]),
                                ("reden", list(config.besluiten.redenen)))
     ]
     # The drop-down lists and the text format of the ids (leading zeros) are written with the cells
-    # (assets/xlsx.py); openpyxl, which added them afterwards, cost half a second per run to import.
+    # (assets/xlsx.py); openpyxl, which added them afterwards, cost ~0.4 s per run to import.
     return write_xlsx(path, {"besluiten": rijen, "adressen": adressen}, [uitleg],
                       text_format={"besluiten": ["nummeraanduiding_id"]}, validations={"besluiten": lijsten})

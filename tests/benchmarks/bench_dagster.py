@@ -4,8 +4,7 @@
 
 Each repetition is a fresh process (as `risicoradar run` is) on one DAGSTER_HOME (the project's
 dagster.yaml, sqlite storage, as the CLI uses; a first run, not counted, creates the storages), a
-month per run. It runs the month job's exact shape with
-no data work: the multi-asset `maandverwerking` with the same asset specs and check specs
+month per run. It runs the month job's exact shape with no data work: the multi-asset `maandverwerking` with the same asset specs and check specs
 (assets/maand.py: SPECS, CHECKS), yielding a MaterializeResult per table with the same kind of
 metadata (counts, file name, a markdown preview of ~1 KB) and a passed result per check, and the
 report assets (assets/reports: same specs, empty bodies), executed in process with the month as
