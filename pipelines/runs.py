@@ -184,56 +184,55 @@ def reference_current(instance, settings: Settings) -> bool:
 
 def run_months(settings: Settings, months: list[str], echo=click.echo, gemeente: str | None = None) -> bool:
     """Load the reference data, then process each month in order. True when all succeeded."""
-    from dagster import DagsterInstance
-
     from pipelines.definitions import build_definitions, defs
+    from pipelines.storage import open_instance
 
     if gemeente:  # per-gemeente mode, whether or not <data>/gemeenten/ existed when defs was built
         defs = build_definitions(settings, per_gemeente=True)
-    instance = DagsterInstance.get()
-    release_abandoned_runs(instance, echo)
-    tags = cli_run_tags()
-    ok = True
-    # The analyst reads the Dutch summary below; Dagster's own log (with stack traces) is in the
-    # instance and, for a failed run, in <data>/logs/. RISICORADAR_LOG=INFO shows it live.
-    quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("RISICORADAR_LOG", "CRITICAL")}}}}
-    if not reference_current(instance, settings):
-        ref = defs.resolve_job_def("referentiegegevens").execute_in_process(
-            instance=instance, raise_on_error=False, run_config=quiet, tags=tags
-        )
-        if not ref.success:
-            ok = False
-            log = write_run_log(instance, settings, ref.run_id, "referentie")
-            for _, message in _failures(ref):
-                echo(f"Referentiegegevens niet geladen:\n{message}", err=True)
-            echo(f"Details: {log}", err=True)
-    job = defs.resolve_job_def("maandelijkse_verversing")
-    if gemeente:
-        from dagster import MultiPartitionKey
+    with open_instance() as instance:  # Dagster's sqlite storage, connections kept open (pipelines/storage.py)
+        release_abandoned_runs(instance, echo)
+        tags = cli_run_tags()
+        ok = True
+        # The analyst reads the Dutch summary below; Dagster's own log (with stack traces) is in the
+        # instance and, for a failed run, in <data>/logs/. RISICORADAR_LOG=INFO shows it live.
+        quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("RISICORADAR_LOG", "CRITICAL")}}}}
+        if not reference_current(instance, settings):
+            ref = defs.resolve_job_def("referentiegegevens").execute_in_process(
+                instance=instance, raise_on_error=False, run_config=quiet, tags=tags
+            )
+            if not ref.success:
+                ok = False
+                log = write_run_log(instance, settings, ref.run_id, "referentie")
+                for _, message in _failures(ref):
+                    echo(f"Referentiegegevens niet geladen:\n{message}", err=True)
+                echo(f"Details: {log}", err=True)
+        job = defs.resolve_job_def("maandelijkse_verversing")
+        if gemeente:
+            from dagster import MultiPartitionKey
 
-        job = defs.resolve_job_def("verversing_per_gemeente")
-        instance.add_dynamic_partitions("gemeente", [gemeente])
-    from assets.maand import PROGRESS_ENV
+            job = defs.resolve_job_def("verversing_per_gemeente")
+            instance.add_dynamic_partitions("gemeente", [gemeente])
+        from assets.maand import PROGRESS_ENV
 
-    progress = os.environ.get(PROGRESS_ENV) == "1"
-    done = []
-    for number, maand in enumerate(months, 1):
-        if progress:
-            echo(f"{maand}{' ' + gemeente if gemeente else ''}: verwerken ({number} van {len(months)}) ...", err=True)
-        key = MultiPartitionKey({"maand": maand, "gemeente": gemeente}) if gemeente else maand
-        result = job.execute_in_process(
-            partition_key=key, instance=instance, raise_on_error=False, run_config=quiet, tags=tags
-        )
-        if result.success:
-            echo(f"{maand}: verwerkt.")
-            done.append(maand)
-        else:
-            ok = False
-            warehouse = (settings.voor_gemeente(gemeente) if gemeente else settings).warehouse
-            _report(result, instance, settings, maand, echo, warehouse)
-    if not gemeente:
-        start_pngs(settings, done, echo)
-    return ok
+        progress = os.environ.get(PROGRESS_ENV) == "1"
+        done = []
+        for number, maand in enumerate(months, 1):
+            if progress:
+                echo(f"{maand}{' ' + gemeente if gemeente else ''}: verwerken ({number} van {len(months)}) ...", err=True)
+            key = MultiPartitionKey({"maand": maand, "gemeente": gemeente}) if gemeente else maand
+            result = job.execute_in_process(
+                partition_key=key, instance=instance, raise_on_error=False, run_config=quiet, tags=tags
+            )
+            if result.success:
+                echo(f"{maand}: verwerkt.")
+                done.append(maand)
+            else:
+                ok = False
+                warehouse = (settings.voor_gemeente(gemeente) if gemeente else settings).warehouse
+                _report(result, instance, settings, maand, echo, warehouse)
+        if not gemeente:
+            start_pngs(settings, done, echo)
+        return ok
 
 
 # `risicoradar run` does not wait for the report's PNGs (kaleido: seconds per figure): one
@@ -273,24 +272,23 @@ def start_pngs(settings: Settings, months: list[str], echo=click.echo) -> None:
 
 def run_pngs(settings: Settings, months: list[str], echo=click.echo) -> bool:
     """Make the PNGs of each month's report (job `afbeeldingen`, in this process). True when all succeeded."""
-    from dagster import DagsterInstance
-
     from pipelines.definitions import defs
+    from pipelines.storage import open_instance
 
-    instance = DagsterInstance.get()
-    job = defs.resolve_job_def("afbeeldingen")
-    quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("RISICORADAR_LOG", "CRITICAL")}}}}
-    ok = True
-    for maand in months:
-        result = job.execute_in_process(partition_key=maand, instance=instance, raise_on_error=False,
-                                        run_config=quiet, tags=cli_run_tags())
-        if result.success:
-            meta = result.asset_materializations_for_node("rapportage__afbeeldingen")[0].metadata
-            echo(f"{maand}: {meta['png'].value} ({meta['map'].value}).")
-            ok = ok and meta["png_bestanden"].value > 0
-        else:
-            ok = False
-            for _, message in _failures(result):
-                echo(f"{maand}: afbeeldingen niet gemaakt: {message}", err=True)
-            echo(f"Details: {write_run_log(instance, settings, result.run_id, f'afbeeldingen_{maand}')}", err=True)
-    return ok
+    with open_instance() as instance:  # Dagster's sqlite storage, connections kept open (pipelines/storage.py)
+        job = defs.resolve_job_def("afbeeldingen")
+        quiet = {"loggers": {"console": {"config": {"log_level": os.environ.get("RISICORADAR_LOG", "CRITICAL")}}}}
+        ok = True
+        for maand in months:
+            result = job.execute_in_process(partition_key=maand, instance=instance, raise_on_error=False,
+                                            run_config=quiet, tags=cli_run_tags())
+            if result.success:
+                meta = result.asset_materializations_for_node("rapportage__afbeeldingen")[0].metadata
+                echo(f"{maand}: {meta['png'].value} ({meta['map'].value}).")
+                ok = ok and meta["png_bestanden"].value > 0
+            else:
+                ok = False
+                for _, message in _failures(result):
+                    echo(f"{maand}: afbeeldingen niet gemaakt: {message}", err=True)
+                echo(f"Details: {write_run_log(instance, settings, result.run_id, f'afbeeldingen_{maand}')}", err=True)
+        return ok

@@ -11,7 +11,8 @@ report assets (assets/reports: same specs, empty bodies), executed in process wi
 partition key. It prints per stage the median over the repetitions:
 
 - `import dagster` and the project's modules that define the job (assets.maand, assets.reports);
-- DagsterInstance.get() (the sqlite storages, their schema check);
+- DagsterInstance.get() (the sqlite storages, their schema check), or `pipelines.storage.open_instance()`
+  as `risicoradar run` opens it (the event log's connections kept open): both are measured, taking turns;
 - `execute_in_process`: creating the run (planned events), the steps, every event written;
 - the whole process, start to exit.
 
@@ -73,13 +74,19 @@ def child(out: Path) -> None:
     defs = dg.Definitions(assets=[maandverwerking, *report_assets], jobs=[job])
     resolved = defs.resolve_job_def("maandelijkse_verversing")
     t_defs = time.perf_counter()
-    instance = dg.DagsterInstance.get()
+    if os.environ["BENCH_OPSLAG"] == "dagster":
+        instance = dg.DagsterInstance.get()
+    else:  # as `risicoradar run` (pipelines/runs.py)
+        from pipelines.storage import open_instance
+
+        instance = open_instance()
     t_instance = time.perf_counter()
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     result = resolved.execute_in_process(partition_key=os.environ["BENCH_MAAND"], instance=instance,
                                          raise_on_error=True, run_config=quiet)
     t_run = time.perf_counter()
     events = len(instance.all_logs(result.run_id))
+    instance.dispose()
     out.write_text(json.dumps({
         "import dagster": t_dagster - t0, "import project (job)": t_project - t_dagster,
         "definitions": t_defs - t_project, "DagsterInstance.get": t_instance - t_defs,
@@ -93,30 +100,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--herhaal", type=int, default=5)
     args = parser.parse_args()
-    figures = []
+    storages = ("dagster", "risicoradar")
+    figures = {name: [] for name in storages}
     with tempfile.TemporaryDirectory(prefix="rr-bench-dagster-") as tmp:
-        data = Path(tmp) / "data"
-        home = data / "dagster_home"
-        home.mkdir(parents=True)
-        shutil.copyfile(PROJECT / "dagster.yaml", home / "dagster.yaml")
-        (data / "inbox").mkdir()
+        for name in storages:
+            data = Path(tmp) / name
+            (data / "dagster_home").mkdir(parents=True)
+            shutil.copyfile(PROJECT / "dagster.yaml", data / "dagster_home" / "dagster.yaml")
+            (data / "inbox").mkdir()
         out = Path(tmp) / "uit.json"
-        # One home for all runs, as the CLI's <data>/dagster_home: the first run (not counted) creates
-        # the sqlite storages; each later run is one more month in an existing run history.
+        # One home per storage, as the CLI's <data>/dagster_home: the first run (not counted) creates
+        # the sqlite storages; each later run is one more month in an existing run history. The two
+        # storages take turns, so that both see the same moments of a noisy machine.
         for i, maand in enumerate(["2026-01"] + [f"2026-{m:02d}" for m in range(2, 2 + args.herhaal)]):
-            env = {**os.environ, "DAGSTER_HOME": str(home), "RISICORADAR_DATA": str(data), "BENCH_MAAND": maand,
-                   "PYTHONPATH": str(PROJECT)}
-            start = time.perf_counter()
-            subprocess.run([sys.executable, str(Path(__file__).resolve()), "--kind", str(out)], env=env, check=True)
-            wall = time.perf_counter() - start
-            if i:
-                figures.append({**json.loads(out.read_text()), "heel proces": wall})
-    print(f"Dagster zonder datawerk, {args.herhaal} processen, mediaan (min-max); "
-          f"{figures[0]['assets']} assets, {figures[0]['checks']} checks, {figures[0]['events']} events per run:")
+            for name in storages:
+                data = Path(tmp) / name
+                env = {**os.environ, "DAGSTER_HOME": str(data / "dagster_home"), "RISICORADAR_DATA": str(data),
+                       "BENCH_MAAND": maand, "BENCH_OPSLAG": name, "PYTHONPATH": str(PROJECT)}
+                start = time.perf_counter()
+                subprocess.run([sys.executable, str(Path(__file__).resolve()), "--kind", str(out)], env=env, check=True)
+                wall = time.perf_counter() - start
+                if i:
+                    figures[name].append({**json.loads(out.read_text()), "heel proces": wall})
+    first = figures["dagster"][0]
+    print(f"Dagster zonder datawerk, {args.herhaal} processen per opslag, mediaan (min-max); "
+          f"{first['assets']} assets, {first['checks']} checks, {first['events']} events per run:")
+    print(f"  {'':<24} {'Dagsters sqlite-opslag':>24} {'pipelines/storage.py':>24}")
     for key in ("import dagster", "import project (job)", "definitions", "DagsterInstance.get", "execute_in_process",
                 "heel proces"):
-        values = [f[key] for f in figures]
-        print(f"  {key:<24} {statistics.median(values):6.2f} s ({min(values):.2f}-{max(values):.2f})")
+        cells = []
+        for name in storages:
+            values = [f[key] for f in figures[name]]
+            cells.append(f"{statistics.median(values):6.2f} s ({min(values):.2f}-{max(values):.2f})")
+        print(f"  {key:<24} {cells[0]:>24} {cells[1]:>24}")
 
 
 if __name__ == "__main__":
