@@ -18,9 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from data_contracts.contract import CONTRACT_DIR, Contract
+from data_contracts.contract import Contract, contract_yaml
 from data_contracts.formats._common import Delivery  # noqa: F401 - the one Delivery, re-exported
 from data_contracts.reading import RawTable
 
@@ -32,7 +31,7 @@ DATE_SPELLINGS = {"JJJJMMDD": ("%Y%m%d", r"[0-9]{8}")}
 @lru_cache(maxsize=None)
 def contract_extras(source: str) -> dict:
     """The declarations of `<source>.yaml` this package reads (accepted_spellings, may_be_absent, variants)."""
-    raw = yaml.safe_load((CONTRACT_DIR / f"{source}.yaml").read_text(encoding="utf-8")) or {}
+    raw = contract_yaml(source) or {}
     spellings = raw.get("accepted_spellings") or {}
     for column, spec in spellings.items():
         unknown = set(spec) - {"date", "values"}

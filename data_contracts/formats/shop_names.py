@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
-from data_contracts.contract import CONTRACT_DIR, load_contract
+from data_contracts.contract import contract_yaml, load_contract
 from data_contracts.result import Bevinding
 
 SOURCE = "slachtoffers"
@@ -82,7 +81,7 @@ class NameReading:
 
 @lru_cache(maxsize=None)
 def known_regions() -> tuple[str, ...]:
-    raw = yaml.safe_load((CONTRACT_DIR / f"{SOURCE}.yaml").read_text(encoding="utf-8")) or {}
+    raw = contract_yaml(SOURCE) or {}
     return tuple(raw.get("known_regions") or ())
 
 
