@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-
 from data_contracts.contract import contract_yaml, load_contract
 from data_contracts.result import Bevinding
 
