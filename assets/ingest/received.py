@@ -46,8 +46,10 @@ def received(frame: pd.DataFrame, source: str | None = None, columns: dict | Non
 def load_staging(con, source: str, frame: pd.DataFrame, params: dict, bestand: str, *, frames: dict | None = None,
                  columns: dict | None = None) -> int:
     """Replace the month's rows of staging.<source> with its SQL over the accepted rows of the
-    file `bestand` (with the derived `columns` beside them); returns the rows now in the month."""
-    return replace_month(con, f"staging.{source}", {**params, "bestand": bestand},
+    file `bestand` (with the derived `columns` beside them); returns the rows now in the month.
+    `$per_object` tells the SQL whether any row names its BAG object (BRP per verblijfsobject)."""
+    per_object = "verblijfsobject_id" in frame.columns and bool(frame["verblijfsobject_id"].notna().any())
+    return replace_month(con, f"staging.{source}", {**params, "bestand": bestand, "per_object": per_object},
                          frames={"ontvangen": received(frame, source, columns), **(frames or {})})
 
 
